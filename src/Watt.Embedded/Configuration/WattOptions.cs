@@ -1,0 +1,17 @@
+namespace Watt.Embedded.Configuration;
+
+/// <summary>
+/// Options of the Watt runtime, bound from the <c>Watt</c> configuration section (the equivalent of
+/// Platformatic's <c>watt.json</c>) on top of what code declared with <c>AddWatt</c>.
+/// </summary>
+public sealed class WattOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = "Watt";
+
+    /// <summary>Per-service settings, keyed by service name (case-insensitive).</summary>
+    public Dictionary<string, WattServiceOptions> Services { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How failed services are restarted.</summary>
+    public RestartOptions Restart { get; set; } = new();
+}

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Watt.Embedded.Hosting;
+
+namespace Watt.Embedded.Configuration;
+
+/// <summary>
+/// Fills <see cref="WattOptions"/>: first what code declared (mounts, workers, dependencies), then the
+/// <c>Watt</c> configuration section on top, so configuration overrides code.
+/// </summary>
+internal sealed class WattOptionsSetup(ServiceRegistry registry, IConfiguration configuration) : IConfigureOptions<WattOptions>
+{
+    public void Configure(WattOptions options)
+    {
+        foreach (var definition in registry.Definitions)
+        {
+            options.Services[definition.Name] = new WattServiceOptions
+            {
+                Mount = definition.Mount,
+                Host = definition.Host,
+                Workers = definition.Workers,
+                DependsOn = [.. definition.DependsOn],
+            };
+        }
+
+        var section = configuration.GetSection(WattOptions.SectionName);
+        section.GetSection(nameof(WattOptions.Restart)).Bind(options.Restart);
+        foreach (var child in section.GetSection(nameof(WattOptions.Services)).GetChildren())
+        {
+            if (!options.Services.TryGetValue(child.Key, out var service))
+            {
+                service = new WattServiceOptions();
+                options.Services[child.Key] = service;
+            }
+
+            if (child.GetSection(nameof(WattServiceOptions.DependsOn)).Exists())
+            {
+                service.DependsOn.Clear(); // configuration replaces the declared list rather than appending to it
+            }
+
+            child.Bind(service);
+        }
+    }
+}

@@ -1,0 +1,226 @@
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Watt.Embedded.Hosting;
+using Watt.Embedded.Mounting;
+
+namespace Watt.Embedded.Configuration;
+
+/// <summary>
+/// Validates <see cref="WattOptions"/> at start-up. Every message names the configuration key it is
+/// about (<c>Watt:Services:orders:Workers must be between 1 and 64 (was 0)</c>), so a bad setting is
+/// found without reading code. Unknown keys of the <c>Watt</c> section are errors too.
+/// </summary>
+internal sealed class WattOptionsValidator(
+    ServiceRegistry registry,
+    IConfiguration configuration,
+    IEnumerable<WattServiceOverride> overrides) : IValidateOptions<WattOptions>
+{
+    public const int MaxWorkers = 64;
+    private const string Root = WattOptions.SectionName;
+
+    public ValidateOptionsResult Validate(string? name, WattOptions options)
+    {
+        var errors = new List<string>();
+        ValidateRestart($"{Root}:Restart", options.Restart, errors);
+        ValidateUnknownKeys(errors);
+
+        foreach (var (serviceName, service) in options.Services)
+        {
+            var key = $"{Root}:Services:{serviceName}";
+            if (registry.Find(serviceName) is null)
+            {
+                errors.Add(service.Kind is null
+                    ? $"{key} configures a service that is not declared in code ({Known()}). Declare it with AddWatt(w => w.AddService(\"{serviceName}\", ...)), or give it a 'Kind' once a package that provides kinds (such as Watt.Stackables) is added."
+                    : $"{key}:Kind '{service.Kind}' is not a known kind of service: no kinds are registered. Add the package that provides it (such as Watt.Stackables) and its AddWatt extension.");
+                continue;
+            }
+
+            ValidateService(key, serviceName, service, options, errors);
+        }
+
+        ValidateMountOverlaps(options, errors);
+        ValidateStartOrder(options, errors);
+        foreach (var serviceOverride in overrides)
+        {
+            if (registry.Find(serviceOverride.Service) is null)
+            {
+                errors.Add($"ConfigureWattService(\"{serviceOverride.Service}\") names a service that is not declared ({Known()}).");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateService(string key, string serviceName, WattServiceOptions service, WattOptions options, List<string> errors)
+    {
+        if (service.Workers is < 1 or > MaxWorkers)
+        {
+            errors.Add($"{key}:Workers must be between 1 and {MaxWorkers} (was {service.Workers}).");
+        }
+
+        if (MountPath.Normalize(service.Mount) is { } mount && MountPath.Problem(mount) is { } mountProblem)
+        {
+            errors.Add($"{key}:Mount '{service.Mount}' {mountProblem}.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(service.Host) && MountPath.HostProblem(service.Host.Trim()) is { } hostProblem)
+        {
+            errors.Add($"{key}:Host '{service.Host}' {hostProblem}.");
+        }
+
+        foreach (var dependency in service.DependsOn)
+        {
+            if (string.Equals(dependency, serviceName, StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add($"{key}:DependsOn names the service itself.");
+            }
+            else if (!options.Services.ContainsKey(dependency))
+            {
+                errors.Add($"{key}:DependsOn names '{dependency}', which is not a service of this host.");
+            }
+        }
+
+        if (service.Restart is not null)
+        {
+            ValidateRestart($"{key}:Restart", service.Restart, errors);
+        }
+    }
+
+    private static void ValidateRestart(string key, RestartOptions restart, List<string> errors)
+    {
+        if (restart.InitialDelay <= TimeSpan.Zero)
+        {
+            errors.Add($"{key}:InitialDelay must be greater than zero (was {restart.InitialDelay}).");
+        }
+
+        if (restart.MaxDelay < restart.InitialDelay)
+        {
+            errors.Add($"{key}:MaxDelay must be at least InitialDelay ({restart.InitialDelay}) (was {restart.MaxDelay}).");
+        }
+
+        if (restart.MaxAttempts < 0)
+        {
+            errors.Add($"{key}:MaxAttempts must be 0 or more (was {restart.MaxAttempts}).");
+        }
+    }
+
+    private static void ValidateMountOverlaps(WattOptions options, List<string> errors)
+    {
+        var mounted = options.Services
+            .Select(p => (Name: p.Key, Prefix: MountPath.Normalize(p.Value.Mount), Host: string.IsNullOrWhiteSpace(p.Value.Host) ? null : p.Value.Host.Trim()))
+            .Where(m => m.Prefix is not null || m.Host is not null)
+            .ToList();
+        for (var i = 0; i < mounted.Count; i++)
+        {
+            for (var j = i + 1; j < mounted.Count; j++)
+            {
+                var (a, b) = (mounted[i], mounted[j]);
+                if (MountPath.Overlap(a.Prefix, a.Host, b.Prefix, b.Host))
+                {
+                    errors.Add($"Services '{a.Name}' ({Describe(a.Prefix, a.Host)}) and '{b.Name}' ({Describe(b.Prefix, b.Host)}) have the same or overlapping mounts; give each its own prefix or host ({Root}:Services:<name>:Mount / :Host).");
+                }
+            }
+        }
+
+        static string Describe(string? prefix, string? host) => (prefix, host) switch
+        {
+            (not null, not null) => $"host '{host}', mount '{prefix}'",
+            (not null, null) => $"mount '{prefix}'",
+            _ => $"host '{host}'",
+        };
+    }
+
+    private void ValidateStartOrder(WattOptions options, List<string> errors)
+    {
+        var names = registry.Definitions.Select(d => d.Name).ToList();
+        var order = StartOrder.Sort(
+            names,
+            n => options.Services.TryGetValue(n, out var s) ? s.DependsOn.Where(d => options.Services.ContainsKey(d) && !string.Equals(d, n, StringComparison.OrdinalIgnoreCase)) : [],
+            out var cycle);
+        if (order is null)
+        {
+            errors.Add($"{Root}:Services DependsOn forms a cycle: {string.Join(" -> ", cycle)}.");
+        }
+    }
+
+    private void ValidateUnknownKeys(List<string> errors)
+    {
+        var section = configuration.GetSection(Root);
+        var rootKeys = PropertyNames(typeof(WattOptions));
+        foreach (var child in section.GetChildren())
+        {
+            if (!rootKeys.Contains(child.Key))
+            {
+                errors.Add($"{child.Path} is not a Watt setting (known: {string.Join(", ", rootKeys.Order(StringComparer.Ordinal))}).");
+            }
+        }
+
+        CheckChildren(section.GetSection(nameof(WattOptions.Restart)), typeof(RestartOptions), errors);
+        foreach (var service in section.GetSection(nameof(WattOptions.Services)).GetChildren())
+        {
+            CheckChildren(service.GetSection(nameof(WattServiceOptions.Restart)), typeof(RestartOptions), errors);
+            foreach (var child in service.GetChildren())
+            {
+                if (ServiceConfigurationOverlay.IsReserved(child.Key))
+                {
+                    continue;
+                }
+
+                // Other keys are the service's own configuration; a near miss of a Watt setting is a typo.
+                var closest = WattServiceOptions.ReservedKeys.FirstOrDefault(k => Distance(k, child.Key) <= 2);
+                if (closest is not null)
+                {
+                    errors.Add($"{child.Path} is not a Watt setting: did you mean '{closest}'? (Keys of a service section other than {string.Join(", ", WattServiceOptions.ReservedKeys)} are passed to the service as its own configuration.)");
+                }
+            }
+        }
+    }
+
+    private static void CheckChildren(IConfigurationSection section, Type optionsType, List<string> errors)
+    {
+        var known = PropertyNames(optionsType);
+        foreach (var child in section.GetChildren())
+        {
+            if (!known.Contains(child.Key))
+            {
+                errors.Add($"{child.Path} is not a Watt setting (known: {string.Join(", ", known.Order(StringComparer.Ordinal))}).");
+            }
+        }
+    }
+
+    private static HashSet<string> PropertyNames(Type type) =>
+        new(type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name), StringComparer.OrdinalIgnoreCase);
+
+    private string Known()
+    {
+        var names = registry.Definitions.Select(d => d.Name).ToList();
+        return names.Count == 0 ? "no services are declared" : "declared: " + string.Join(", ", names);
+    }
+
+    private static int Distance(string a, string b)
+    {
+        a = a.ToUpperInvariant();
+        b = b.ToUpperInvariant();
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+}

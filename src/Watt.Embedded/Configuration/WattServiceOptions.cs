@@ -1,0 +1,33 @@
+namespace Watt.Embedded.Configuration;
+
+/// <summary>
+/// Settings of one service, bound from <c>Watt:Services:&lt;name&gt;</c>. Values declared in code
+/// (<c>MountAt</c>, <c>WithWorkers</c>, ...) are the defaults; configuration overrides them.
+/// Any other key of that section is not a Watt setting: it becomes part of the service's own configuration.
+/// </summary>
+public sealed class WattServiceOptions
+{
+    /// <summary>Path prefix the service is mounted at (for example <c>/orders</c>); <see langword="null"/> for none.</summary>
+    public string? Mount { get; set; }
+
+    /// <summary>Host name the service is mounted at (for example <c>api.example.com</c> or <c>*.example.com</c>).</summary>
+    public string? Host { get; set; }
+
+    /// <summary>Number of independent instances of the service (1 to 64).</summary>
+    public int Workers { get; set; } = 1;
+
+    /// <summary>Names of services that must be started before this one.</summary>
+    public List<string> DependsOn { get; set; } = [];
+
+    /// <summary>
+    /// The kind of service, for a service declared in configuration alone (for example <c>next</c>).
+    /// Kinds are contributed by packages such as Watt.Stackables.
+    /// </summary>
+    public string? Kind { get; set; }
+
+    /// <summary>Restart settings of this service; unset values fall back to <c>Watt:Restart</c>.</summary>
+    public RestartOptions? Restart { get; set; }
+
+    /// <summary>Names of the keys of a service section that are Watt settings rather than service configuration.</summary>
+    internal static readonly string[] ReservedKeys = ["Mount", "Host", "Workers", "DependsOn", "Kind", "Restart", "Path"];
+}

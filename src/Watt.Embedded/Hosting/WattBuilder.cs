@@ -1,0 +1,82 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Watt.Embedded.InProcess;
+
+namespace Watt.Embedded.Hosting;
+
+/// <summary>Declares the services a Watt host runs. Obtained from <c>builder.AddWatt(...)</c>.</summary>
+public sealed class WattBuilder
+{
+    private readonly ServiceRegistry _registry;
+
+    internal WattBuilder(IHostApplicationBuilder host, ServiceRegistry registry)
+    {
+        Host = host;
+        _registry = registry;
+    }
+
+    /// <summary>The application host's builder.</summary>
+    public IHostApplicationBuilder Host { get; }
+
+    /// <summary>The application host's services.</summary>
+    public IServiceCollection Services => Host.Services;
+
+    /// <summary>The application host's configuration.</summary>
+    public IConfigurationManager Configuration => Host.Configuration;
+
+    /// <summary>
+    /// Declares an in-process Minimal API service with its own host: <paramref name="configure"/> receives
+    /// the service's own <see cref="WebApplicationBuilder"/> (its own container, configuration and logging
+    /// scope), <paramref name="map"/> its own <see cref="WebApplication"/> (its own middleware and endpoints).
+    /// </summary>
+    /// <param name="name">The service name: a DNS label, unique in the host.</param>
+    /// <param name="configure">Registers the service's services; may be <see langword="null"/>.</param>
+    /// <param name="map">Builds the service's pipeline; may be <see langword="null"/>.</param>
+    /// <returns>A builder to mount the service and set its workers.</returns>
+    public WattServiceBuilder AddService(string name, Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? map = null)
+    {
+        ServiceNames.Validate(name, nameof(name));
+        return Add(new ServiceDefinition(name, new MinimalApiHostFactory(configure, map)));
+    }
+
+    /// <summary>
+    /// Declares an existing ASP.NET Core application, the one whose entry point is in the assembly of
+    /// <typeparamref name="TEntryPoint"/> (usually its <c>Program</c>), run in-process with its own
+    /// container, configuration (its own appsettings.json) and pipeline, without binding a port.
+    /// </summary>
+    /// <typeparam name="TEntryPoint">A type of the application's assembly, usually <c>Program</c>.</typeparam>
+    /// <param name="name">The service name: a DNS label, unique in the host.</param>
+    /// <returns>A builder to mount the service and set its workers.</returns>
+    public WattServiceBuilder AddAspNetCoreApp<TEntryPoint>(string name) where TEntryPoint : class
+        => AddAspNetCoreApp(name, typeof(TEntryPoint).Assembly);
+
+    /// <summary>
+    /// Declares an existing ASP.NET Core application by its assembly; see <see cref="AddAspNetCoreApp{TEntryPoint}(string)"/>.
+    /// </summary>
+    /// <param name="name">The service name: a DNS label, unique in the host.</param>
+    /// <param name="assembly">The assembly that holds the application's entry point.</param>
+    /// <returns>A builder to mount the service and set its workers.</returns>
+    public WattServiceBuilder AddAspNetCoreApp(string name, Assembly assembly)
+    {
+        ServiceNames.Validate(name, nameof(name));
+        ArgumentNullException.ThrowIfNull(assembly);
+        if (assembly.EntryPoint is null)
+        {
+            throw new ArgumentException($"Assembly '{assembly.GetName().Name}' has no entry point: AddAspNetCoreApp needs the assembly of an application's Program.", nameof(assembly));
+        }
+
+        string? contentRoot = null;
+        var builder = Add(new ServiceDefinition(name, new EntryPointHostFactory(assembly, () => contentRoot)));
+        builder.SetContentRoot = path => contentRoot = path;
+        return builder;
+    }
+
+    private WattServiceBuilder Add(ServiceDefinition definition)
+    {
+        _registry.Add(definition);
+        return new WattServiceBuilder(definition);
+    }
+}

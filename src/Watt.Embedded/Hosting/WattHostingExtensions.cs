@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Watt.Embedded.Configuration;
+using Watt.Embedded.Hosting;
+using Watt.Embedded.Mounting;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Adds Watt to an application host.</summary>
+public static class WattHostingExtensions
+{
+    /// <summary>
+    /// Makes the application a Watt application server: it hosts the services declared in
+    /// <paramref name="configure"/>, each with its own host, mounted into this application's pipeline.
+    /// May be called more than once; the declarations add up.
+    /// </summary>
+    /// <param name="builder">The application's builder.</param>
+    /// <param name="configure">Declares services; may be <see langword="null"/>.</param>
+    /// <returns>The Watt builder, to declare more services.</returns>
+    public static WattBuilder AddWatt(this IHostApplicationBuilder builder, Action<WattBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var registry = FindRegistry(builder.Services);
+        if (registry is null)
+        {
+            registry = new ServiceRegistry();
+            Register(builder.Services, registry);
+        }
+
+        var watt = new WattBuilder(builder, registry);
+        configure?.Invoke(watt);
+        return watt;
+    }
+
+    private static ServiceRegistry? FindRegistry(IServiceCollection services)
+    {
+        foreach (var descriptor in services)
+        {
+            if (descriptor.ServiceType == typeof(ServiceRegistry) && descriptor.ImplementationInstance is ServiceRegistry registry)
+            {
+                return registry;
+            }
+        }
+
+        return null;
+    }
+
+    private static void Register(IServiceCollection services, ServiceRegistry registry)
+    {
+        services.AddSingleton(registry);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<WattOptions>().ValidateOnStart();
+        services.AddSingleton<IConfigureOptions<WattOptions>, WattOptionsSetup>();
+        services.AddSingleton<IValidateOptions<WattOptions>, WattOptionsValidator>();
+        services.AddSingleton<WattRuntime>();
+        services.AddHostedService(sp => sp.GetRequiredService<WattRuntime>());
+        services.AddSingleton<WattPipelineMarker>();
+        services.AddTransient<IStartupFilter, WattStartupFilter>();
+    }
+}

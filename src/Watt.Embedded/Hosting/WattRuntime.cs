@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Watt.Embedded.Configuration;
+using Watt.Embedded.InProcess;
+using Watt.Embedded.Mounting;
+
+namespace Watt.Embedded.Hosting;
+
+/// <summary>
+/// Starts every service when the host starts (in declaration or <c>DependsOn</c> order) and stops them in
+/// reverse order when it stops. A service that fails does not stop the host or the other services.
+/// </summary>
+internal sealed class WattRuntime : IHostedService
+{
+    private readonly IOptions<WattOptions> _options;
+    private readonly ServiceRegistry _registry;
+    private readonly IEnumerable<WattServiceOverride> _overrides;
+    private readonly IHostEnvironment _environment;
+    private readonly IConfiguration _configuration;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _time;
+    private readonly IOptions<HostOptions> _hostOptions;
+    private readonly ILogger _logger;
+    private IReadOnlyList<ServiceRuntime> _startOrder = [];
+
+    public WattRuntime(
+        IOptions<WattOptions> options,
+        ServiceRegistry registry,
+        IEnumerable<WattServiceOverride> overrides,
+        IHostEnvironment environment,
+        IConfiguration configuration,
+        ILoggerFactory loggerFactory,
+        TimeProvider time,
+        IOptions<HostOptions> hostOptions)
+    {
+        _options = options;
+        _registry = registry;
+        _overrides = overrides;
+        _environment = environment;
+        _configuration = configuration;
+        _loggerFactory = loggerFactory;
+        _time = time;
+        _hostOptions = hostOptions;
+        _logger = loggerFactory.CreateLogger("Watt.Embedded.Hosting");
+    }
+
+    /// <summary>The services by name, once started.</summary>
+    public IReadOnlyDictionary<string, ServiceRuntime> Services { get; private set; } = new Dictionary<string, ServiceRuntime>();
+
+    /// <summary>The mount table, once started; <see langword="null"/> before.</summary>
+    public MountTable? Mounts { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var options = _options.Value;
+        var services = new Dictionary<string, ServiceRuntime>(StringComparer.OrdinalIgnoreCase);
+        foreach (var definition in _registry.Definitions)
+        {
+            services[definition.Name] = Create(definition, options.Services[definition.Name], options.Restart);
+        }
+
+        var order = StartOrder.Sort(
+            [.. _registry.Definitions.Select(d => d.Name)],
+            name => services[name].Options.DependsOn,
+            out _) ?? throw new InvalidOperationException("Watt services have a dependency cycle."); // validation reports it first
+
+        _startOrder = [.. order.Select(name => services[name])];
+        Services = services;
+        Mounts = MountTable.Create(_startOrder);
+
+        foreach (var service in _startOrder)
+        {
+            await service.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        for (var i = _startOrder.Count - 1; i >= 0; i--)
+        {
+            await _startOrder[i].StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private ServiceRuntime Create(ServiceDefinition definition, WattServiceOptions options, RestartOptions hostRestart)
+    {
+        var overrides = new List<Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>>(definition.ConfigureServices);
+        foreach (var o in _overrides)
+        {
+            if (string.Equals(o.Service, definition.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                overrides.Add(o.Configure);
+            }
+        }
+
+        var overlay = ServiceConfigurationOverlay.For(_configuration, definition.Name);
+        var restart = options.Restart ?? hostRestart;
+        var logger = _loggerFactory.CreateLogger($"Watt.Embedded.Hosting.{definition.Name}");
+        var workers = new WorkerRuntime[options.Workers];
+        for (var i = 0; i < workers.Length; i++)
+        {
+            var context = new ServiceHostContext(
+                definition.Name, i, _environment, _configuration, overlay, _loggerFactory, overrides, _hostOptions.Value.ShutdownTimeout);
+            workers[i] = new WorkerRuntime(definition.Factory, context, restart, _time, logger);
+        }
+
+        return new ServiceRuntime(definition.Name, options, workers);
+    }
+}

@@ -1,0 +1,235 @@
+using Microsoft.Extensions.Logging;
+using Watt.Embedded.Configuration;
+using Watt.Embedded.InProcess;
+
+namespace Watt.Embedded.Hosting;
+
+/// <summary>
+/// One instance of a service: builds and starts its host, restarts it with exponential back-off when
+/// start-up fails or the host stops by itself, counts requests in flight, and drains them on stop.
+/// </summary>
+internal sealed class WorkerRuntime : IDisposable
+{
+    private readonly ServiceHostFactory _factory;
+    private readonly ServiceHostContext _context;
+    private readonly RestartOptions _restart;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly object _gate = new();
+    private StartedServiceHost? _host;
+    private TaskCompletionSource? _drained;
+    private Task _restartLoop = Task.CompletedTask;
+    private int _inFlight;
+    private int _attempt;
+    private long _startedAt;
+    private volatile ServiceState _state = ServiceState.Stopped;
+    private volatile bool _stopRequested;
+
+    public WorkerRuntime(ServiceHostFactory factory, ServiceHostContext context, RestartOptions restart, TimeProvider time, ILogger logger)
+    {
+        _factory = factory;
+        _context = context;
+        _restart = restart;
+        _time = time;
+        _logger = logger;
+    }
+
+    public int Index => _context.WorkerIndex;
+
+    public ServiceState State => _state;
+
+    /// <summary>The most recent start-up or run failure, if any.</summary>
+    public Exception? LastError { get; private set; }
+
+    /// <summary>The running worker's services (its own container); <see langword="null"/> unless running.</summary>
+    public IServiceProvider? Services => _state == ServiceState.Running ? _host?.Services : null;
+
+    /// <summary>Starts the worker. A failed start does not throw: the worker restarts in the background.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!await TryStartAsync(cancellationToken).ConfigureAwait(false) && !_stopRequested)
+        {
+            _restartLoop = RestartLoopAsync();
+        }
+    }
+
+    /// <summary>
+    /// Takes a request: returns the pipeline to call, or <see langword="null"/> when the worker is not running.
+    /// Every non-null result must be paired with <see cref="Exit"/>.
+    /// </summary>
+    public ServiceApplication? Enter()
+    {
+        Interlocked.Increment(ref _inFlight);
+        var host = _host;
+        if (_state == ServiceState.Running && host is not null)
+        {
+            return host.Application;
+        }
+
+        Exit();
+        return null;
+    }
+
+    /// <summary>Ends a request taken with <see cref="Enter"/>.</summary>
+    public void Exit()
+    {
+        if (Interlocked.Decrement(ref _inFlight) == 0 && _stopRequested)
+        {
+            _drained?.TrySetResult();
+        }
+    }
+
+    /// <summary>Stops taking requests, waits for those in flight, then stops the host (all within the token).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _stopRequested = true;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (Volatile.Read(ref _inFlight) == 0)
+        {
+            _drained.TrySetResult();
+        }
+
+        HostingLog.WorkerStopping(_logger, _context.ServiceName, Index);
+        try
+        {
+            await _drained.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutdown timeout: stop the host with the requests still in flight.
+        }
+
+        try
+        {
+            await _restartLoop.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // A start interrupted by the stop: nothing to report.
+        }
+
+        _state = ServiceState.Stopped;
+        var host = Interlocked.Exchange(ref _host, null);
+        if (host is not null)
+        {
+            await StopHostAsync(host, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task<bool> TryStartAsync(CancellationToken cancellationToken)
+    {
+        _state = ServiceState.Starting;
+        HostingLog.WorkerStarting(_logger, _context.ServiceName, Index);
+        try
+        {
+            var host = await _factory.StartAsync(_context, cancellationToken).ConfigureAwait(false);
+            lock (_gate)
+            {
+                if (_stopRequested)
+                {
+                    _ = StopHostAsync(host, CancellationToken.None);
+                    return true;
+                }
+
+                _host = host;
+                _startedAt = _time.GetTimestamp();
+                _state = ServiceState.Running;
+            }
+
+            host.Stopping.Register(static s => ((WorkerRuntime)s!).OnHostStopping(), this);
+            HostingLog.WorkerRunning(_logger, _context.ServiceName, Index);
+            return true;
+        }
+        catch (Exception ex) when (!_stopRequested)
+        {
+            LastError = ex;
+            HostingLog.WorkerStartFailed(_logger, _context.ServiceName, Index, _attempt + 1, ex);
+            _state = ServiceState.Restarting;
+            return false;
+        }
+    }
+
+    private void OnHostStopping()
+    {
+        StartedServiceHost? crashed;
+        lock (_gate)
+        {
+            if (_stopRequested || _state != ServiceState.Running)
+            {
+                return;
+            }
+
+            crashed = _host;
+            _host = null;
+            _state = ServiceState.Restarting;
+            if (_time.GetElapsedTime(_startedAt) >= _restart.MaxDelay)
+            {
+                _attempt = 0; // it ran long enough: a new failure starts a new series
+            }
+        }
+
+        LastError = new InvalidOperationException($"Service '{_context.ServiceName}' worker {Index} stopped by itself while running.");
+        HostingLog.WorkerCrashed(_logger, _context.ServiceName, Index);
+        _restartLoop = Task.Run(async () =>
+        {
+            if (crashed is not null)
+            {
+                await StopHostAsync(crashed, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            await RestartLoopAsync().ConfigureAwait(false);
+        });
+    }
+
+    private async Task RestartLoopAsync()
+    {
+        var token = _stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            _attempt++;
+            if (_attempt > _restart.MaxAttempts)
+            {
+                _state = ServiceState.Failed;
+                HostingLog.WorkerFailed(_logger, _context.ServiceName, Index, _restart.MaxAttempts);
+                return;
+            }
+
+            _state = ServiceState.Restarting;
+            var delay = _restart.DelayFor(_attempt);
+            HostingLog.WorkerRestartScheduled(_logger, _context.ServiceName, Index, delay, _attempt, _restart.MaxAttempts);
+            try
+            {
+                await Task.Delay(delay, _time, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (await TryStartAsync(token).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task StopHostAsync(StartedServiceHost host, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await host.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            HostingLog.WorkerStopFailed(_logger, _context.ServiceName, Index, ex);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Watt.Embedded.InProcess;
+
+/// <summary>What the host hands to the factory that builds one worker of a service.</summary>
+internal sealed record ServiceHostContext(
+    string ServiceName,
+    int WorkerIndex,
+    IHostEnvironment HostEnvironment,
+    IConfiguration HostConfiguration,
+    IReadOnlyDictionary<string, string?> ConfigurationOverlay,
+    ILoggerFactory HostLoggerFactory,
+    IReadOnlyList<Action<IServiceCollection>> ServiceOverrides,
+    TimeSpan ShutdownTimeout)
+{
+    /// <summary>The address the worker's in-memory server reports.</summary>
+    public string Address => $"http://{ServiceName}.plt.local";
+}

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Hosting.Server.Abstractions;
+
+namespace Watt.Embedded.InProcess;
+
+/// <summary>
+/// A pooled <see cref="LayeredFeatureCollection"/> that also carries the service host's request context,
+/// so the service's <c>HttpContext</c> is reused across requests the way Kestrel reuses its own.
+/// </summary>
+internal sealed class ServiceRequestFeatures<TContext>(ServiceApplication<TContext> owner)
+    : LayeredFeatureCollection, IHostContextContainer<TContext>
+    where TContext : notnull
+{
+    /// <summary>Host callback that ends the service's request when the host's response completed.</summary>
+    public static readonly Func<object, Task> CompleteCallback = static state =>
+    {
+        var features = (ServiceRequestFeatures<TContext>)state;
+        features.Owner.Dispose(features, exception: null);
+        return Task.CompletedTask;
+    };
+
+    public ServiceApplication<TContext> Owner { get; } = owner;
+
+    /// <summary>The service's context of the request in flight.</summary>
+    public TContext? Context { get; set; }
+
+    public TContext? HostContext { get; set; }
+}
