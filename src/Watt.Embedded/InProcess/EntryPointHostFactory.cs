@@ -127,6 +127,7 @@ internal sealed class EntryPointHostFactory(Assembly assembly, Func<string?> con
             services.RemoveAll<IServer>();
             services.AddSingleton<IServer>(server);
             services.Configure<HostOptions>(o => o.ShutdownTimeout = context.ShutdownTimeout);
+            services.AddSingleton<IHostLifetime, ServiceHostLifetime>();
         });
     }
 }

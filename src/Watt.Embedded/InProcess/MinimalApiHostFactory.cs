@@ -48,6 +48,7 @@ internal sealed class MinimalApiHostFactory(
         builder.Services.RemoveAll<IServer>();
         builder.Services.AddSingleton<IServer>(server);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = context.ShutdownTimeout);
+        builder.Services.AddSingleton<IHostLifetime, ServiceHostLifetime>();
 
         var app = builder.Build();
         try

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace Monolith.Controllers;
+
+/// <summary>The monolith's own pages and routes: they keep working next to the mounted services.</summary>
+public sealed class HomeController(IConfiguration config) : Controller
+{
+    [HttpGet("/")]
+    public ContentResult Index() => Content($$"""
+        <!doctype html>
+        <html><head><title>{{config["Monolith:Name"]}}</title></head>
+        <body>
+          <h1>{{config["Monolith:Name"]}}</h1>
+          <p>This page is served by the monolith's own MVC controller. Watt hosts two more services in this process:</p>
+          <ul>
+            <li><a href="/orders">/orders</a> &mdash; the <b>orders</b> Minimal API service (2 workers), also
+                <a href="/orders/1">/orders/1</a> and <a href="/orders/whoami">/orders/whoami</a> (refresh: the worker alternates)</li>
+            <li><a href="/catalog">/catalog</a> &mdash; the existing <b>Catalog</b> ASP.NET Core app, in-process:
+                <a href="/catalog/products">/catalog/products</a>, <a href="/catalog/products/1">/catalog/products/1</a></li>
+            <li><a href="/legacy/customers">/legacy/customers</a> &mdash; a route of the monolith itself</li>
+          </ul>
+        </body></html>
+        """, "text/html");
+
+    [HttpGet("/legacy/customers")]
+    public object Customers() => new[] { new { id = 1, name = "Ada" }, new { id = 2, name = "Grace" } };
+}

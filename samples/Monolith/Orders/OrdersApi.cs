@@ -1,0 +1,74 @@
+namespace Monolith.Orders;
+
+/// <summary>The "orders" service: a Minimal API that runs as its own isolated service inside the monolith.</summary>
+public static class OrdersApi
+{
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/", (OrderStore store) => store.All);
+        app.MapGet("/{id:int}", (int id, OrderStore store) =>
+            store.Find(id) is { } order ? Results.Ok(order) : Results.NotFound());
+        app.MapPost("/", (NewOrder order, OrderStore store, HttpContext context) =>
+        {
+            var created = store.Add(order);
+            // PathBase is the mount (/orders), so links built from the request are right from outside.
+            return Results.Created($"{context.Request.PathBase}/{created.Id}", created);
+        });
+        app.MapGet("/whoami", (HttpContext context, IConfiguration config, WorkerIdentity worker) => new
+        {
+            service = "orders",
+            worker = worker.Id,
+            pathBase = context.Request.PathBase.Value,
+            path = context.Request.Path.Value,
+            currency = config["Currency"],
+        });
+    }
+}
+
+/// <summary>Identifies one worker (container) of the service.</summary>
+public sealed class WorkerIdentity
+{
+    public Guid Id { get; } = Guid.NewGuid();
+}
+
+/// <summary>An order.</summary>
+public sealed record Order(int Id, string Product, int Quantity);
+
+/// <summary>The body of POST /orders.</summary>
+public sealed record NewOrder(string Product, int Quantity);
+
+/// <summary>The orders of one worker (in memory).</summary>
+public sealed class OrderStore
+{
+    private readonly List<Order> _orders = [new(1, "Espresso machine", 1)];
+    private readonly Lock _gate = new();
+
+    public IReadOnlyList<Order> All
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _orders];
+            }
+        }
+    }
+
+    public Order? Find(int id)
+    {
+        lock (_gate)
+        {
+            return _orders.Find(o => o.Id == id);
+        }
+    }
+
+    public Order Add(NewOrder order)
+    {
+        lock (_gate)
+        {
+            var created = new Order(_orders.Count + 1, order.Product, order.Quantity);
+            _orders.Add(created);
+            return created;
+        }
+    }
+}

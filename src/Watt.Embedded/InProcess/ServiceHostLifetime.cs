@@ -1,0 +1,14 @@
+using Microsoft.Extensions.Hosting;
+
+namespace Watt.Embedded.InProcess;
+
+/// <summary>
+/// The <see cref="IHostLifetime"/> of a service host: unlike the console lifetime it does not listen for
+/// Ctrl+C or SIGTERM (the application host does, and stops services itself, in order) and prints nothing.
+/// </summary>
+internal sealed class ServiceHostLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

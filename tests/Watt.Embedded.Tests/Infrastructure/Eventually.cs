@@ -1,0 +1,19 @@
+namespace Watt.Embedded.Tests.Infrastructure;
+
+/// <summary>Waits for a condition that becomes true asynchronously (bounded; fails with a message).</summary>
+public static class Eventually
+{
+    public static async Task TrueAsync(Func<bool> condition, string because, int timeoutMs = 15000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out waiting until {because}.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+}
