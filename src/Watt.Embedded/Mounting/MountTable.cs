@@ -42,7 +42,7 @@ internal sealed class MountTable
         entries.Sort(static (a, b) =>
         {
             var byHost = (b.Host is null ? 0 : 1).CompareTo(a.Host is null ? 0 : 1);
-            return byHost != 0 ? byHost : b.Prefix.Value!.Length.CompareTo(a.Prefix.Value!.Length);
+            return byHost != 0 ? byHost : (b.Prefix.Value?.Length ?? 0).CompareTo(a.Prefix.Value?.Length ?? 0);
         });
         return new MountTable([.. entries]);
     }
