@@ -20,6 +20,7 @@ internal sealed class WorkerRuntime : IDisposable
     private StartedServiceHost? _host;
     private TaskCompletionSource? _drained;
     private Task _restartLoop = Task.CompletedTask;
+    private Task? _stopped;
     private int _inFlight;
     private int _attempt;
     private long _startedAt;
@@ -80,25 +81,40 @@ internal sealed class WorkerRuntime : IDisposable
         }
     }
 
-    /// <summary>Stops taking requests, waits for those in flight, then stops the host (all within the token).</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Stops taking requests, waits for those in flight, then stops the host (all within the token).
+    /// Calling it again returns the first stop.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
         {
+            if (_stopped is not null)
+            {
+                return _stopped;
+            }
+
             _drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _stopRequested = true;
+            _stopped = StopCoreAsync(_drained, cancellationToken);
+            return _stopped;
         }
+    }
+
+    private async Task StopCoreAsync(TaskCompletionSource drained, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (Volatile.Read(ref _inFlight) == 0)
         {
-            _drained.TrySetResult();
+            drained.TrySetResult();
         }
 
         HostingLog.WorkerStopping(_logger, _context.ServiceName, Index);
         try
         {
-            await _drained.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await drained.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -122,7 +138,14 @@ internal sealed class WorkerRuntime : IDisposable
         }
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        // The token source is cancelled by StopAsync and read by restart loops that may still be ending.
+        if (_stopped is { IsCompleted: true })
+        {
+            _stopping.Dispose();
+        }
+    }
 
     private async Task<bool> TryStartAsync(CancellationToken cancellationToken)
     {

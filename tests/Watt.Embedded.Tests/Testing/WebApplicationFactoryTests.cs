@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Monolith.Orders;
+
+namespace Watt.Embedded.Tests.Testing;
+
+/// <summary>The sample monolith tested the way its team would: WebApplicationFactory&lt;Program&gt;, no extra set-up.</summary>
+public sealed class WebApplicationFactoryTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+{
+    [Fact]
+    public async Task Mounted_services_and_the_monoliths_own_routes_are_served()
+    {
+        using var client = factory.CreateClient();
+
+        var home = await client.GetStringAsync("/");
+        var legacy = await client.GetAsync("/legacy/customers");
+        var orders = await client.GetFromJsonAsync<List<Order>>("/orders");
+        var products = await client.GetStringAsync("/catalog/products");
+
+        Assert.Contains("The coffee shop monolith", home);
+        Assert.Equal(HttpStatusCode.OK, legacy.StatusCode);
+        Assert.Equal("Espresso machine", Assert.Single(orders!).Product);
+        Assert.Contains("Coffee catalog", products); // from the Catalog project's own appsettings.json
+    }
+
+    [Fact]
+    public async Task A_test_replaces_a_registration_inside_one_service()
+    {
+        var store = new OrderStore();
+        store.Add(new NewOrder("Test beans", 7));
+        using var custom = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
+            s.ConfigureWattService("orders", services => services.AddSingleton(store))));
+        using var client = custom.CreateClient();
+
+        var orders = await client.GetFromJsonAsync<List<Order>>("/orders");
+
+        Assert.Equal(["Espresso machine", "Test beans"], orders!.Select(o => o.Product));
+    }
+
+    [Fact]
+    public async Task Configuration_from_the_test_reaches_the_services()
+    {
+        using var custom = factory.WithWebHostBuilder(b => b.UseSetting("Watt:Services:orders:Currency", "CHF"));
+        using var client = custom.CreateClient();
+
+        var whoami = await client.GetFromJsonAsync<Dictionary<string, object>>("/orders/whoami");
+
+        Assert.Equal("CHF", whoami!["currency"].ToString());
+    }
+
+    [Fact]
+    public async Task The_host_is_the_one_under_test_and_binds_no_port()
+    {
+        using var client = factory.CreateClient();
+        await client.GetAsync("/");
+
+        Assert.IsType<TestServer>(factory.Server);
+        Assert.Equal(new Uri("http://localhost/"), client.BaseAddress);
+    }
+}
