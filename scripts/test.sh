@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test of the repository on a fresh machine: installs what the tests need, builds,
+# runs the tests, and ends with one line "Tests: N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+results=.artifacts/test-results
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet test Watt.Embedded.sln -c Release \
+  --logger "console;verbosity=normal" \
+  --logger "trx" --results-directory "$results" 2>&1 | tee .artifacts/test.log
+status=${PIPESTATUS[0]}
+
+# Count from the test results (one .trx per test project).
+passed=0
+failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1 # the build or the test host failed before reporting
+fi
+echo "Tests: $passed passed, $failed failed"
+exit "$status"
