@@ -132,7 +132,25 @@ internal class LayeredFeatureCollection : IFeatureCollection
         }
     }
 
-    public TFeature? Get<TFeature>() => (TFeature?)this[typeof(TFeature)];
+    public TFeature? Get<TFeature>()
+    {
+        // Hot path: DefaultHttpContext fetches each feature through here once per request.
+        var items = _items;
+        for (var i = 0; i < _count; i++)
+        {
+            if (ReferenceEquals(items[i].Key, typeof(TFeature)))
+            {
+                return (TFeature)items[i].Value;
+            }
+        }
+
+        if (typeof(TFeature) == typeof(IHttpRequestFeature))
+        {
+            return (TFeature)(object)_request;
+        }
+
+        return MaskCache<TFeature>.IsMasked || _defaults is null ? default : _defaults.Get<TFeature>();
+    }
 
     public void Set<TFeature>(TFeature? instance) => this[typeof(TFeature)] = instance;
 
@@ -165,6 +183,11 @@ internal class LayeredFeatureCollection : IFeatureCollection
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private static class MaskCache<TFeature>
+    {
+        public static readonly bool IsMasked = IsMasked(typeof(TFeature));
+    }
 
     private static bool IsMasked(Type key)
     {

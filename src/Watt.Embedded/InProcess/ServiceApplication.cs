@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.ObjectPool;
 
 namespace Watt.Embedded.InProcess;
@@ -17,6 +18,14 @@ internal abstract class ServiceApplication
     /// The service's request context lives until the host's response completes.
     /// </summary>
     public abstract Task ProcessAsync(HttpContext hostContext, PathString pathBase, PathString path);
+
+    /// <summary>
+    /// Runs a request whose features the caller made (the caller acts as the server): creates the
+    /// service's context over <paramref name="features"/>, runs the pipeline, then
+    /// <paramref name="completeResponse"/> (which must fire the response's OnStarting/OnCompleted
+    /// callbacks), and disposes the context. Exceptions of the pipeline propagate after disposal.
+    /// </summary>
+    public abstract Task ProcessRequestAsync(IFeatureCollection features, Func<Exception?, Task> completeResponse);
 }
 
 /// <inheritdoc />
@@ -64,6 +73,34 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
         }
 
         return AwaitProcessing(processing, hostContext, features);
+    }
+
+    public override async Task ProcessRequestAsync(IFeatureCollection features, Func<Exception?, Task> completeResponse)
+    {
+        var context = _application.CreateContext(features);
+        Exception? error = null;
+        try
+        {
+            await _application.ProcessRequestAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+
+        try
+        {
+            await completeResponse(error).ConfigureAwait(false);
+        }
+        finally
+        {
+            _application.DisposeContext(context, error);
+        }
+
+        if (error is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
     }
 
     private async Task AwaitProcessing(Task processing, HttpContext hostContext, ServiceRequestFeatures<TContext> features)

@@ -1,0 +1,57 @@
+using System.Collections;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Watt.Embedded.Benchmarks.Infrastructure;
+
+/// <summary>
+/// A server's feature collection shaped like Kestrel's: the features every request has are fields
+/// (found with a type check, not a dictionary look-up); others go to a small list.
+/// </summary>
+public sealed class ServerFeatures(IHttpRequestFeature request, IHttpResponseFeature response, IHttpResponseBodyFeature body) : IFeatureCollection
+{
+    private readonly List<KeyValuePair<Type, object>> _others = [];
+    private int _revision;
+
+    public bool IsReadOnly => false;
+
+    public int Revision => _revision;
+
+    public object? this[Type key]
+    {
+        get
+        {
+            if (key == typeof(IHttpRequestFeature)) return request;
+            if (key == typeof(IHttpResponseFeature)) return response;
+            if (key == typeof(IHttpResponseBodyFeature)) return body;
+            foreach (var pair in _others)
+            {
+                if (pair.Key == key) return pair.Value;
+            }
+
+            return null;
+        }
+        set
+        {
+            _revision++;
+            if (key == typeof(IHttpRequestFeature)) { request = (IHttpRequestFeature)value!; return; }
+            if (key == typeof(IHttpResponseFeature)) { response = (IHttpResponseFeature)value!; return; }
+            if (key == typeof(IHttpResponseBodyFeature)) { body = (IHttpResponseBodyFeature)value!; return; }
+            _others.RemoveAll(p => p.Key == key);
+            if (value is not null) _others.Add(new(key, value));
+        }
+    }
+
+    public TFeature? Get<TFeature>() => (TFeature?)this[typeof(TFeature)];
+
+    public void Set<TFeature>(TFeature? instance) => this[typeof(TFeature)] = instance;
+
+    public IEnumerator<KeyValuePair<Type, object>> GetEnumerator()
+    {
+        yield return new(typeof(IHttpRequestFeature), request);
+        yield return new(typeof(IHttpResponseFeature), response);
+        yield return new(typeof(IHttpResponseBodyFeature), body);
+        foreach (var pair in _others) yield return pair;
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}

@@ -1,0 +1,26 @@
+using BenchmarkDotNet.Running;
+using Watt.Embedded.Benchmarks;
+
+if (args.Length >= 2 && args[0] == "--loop")
+{
+    // For profilers (perf, dotnet-trace): runs one benchmark in a plain loop for a fixed number of seconds.
+    var bench = new MountedServiceBenchmarks();
+    await bench.Setup();
+    var until = DateTime.UtcNow.AddSeconds(args.Length > 2 ? int.Parse(args[2]) : 10);
+    long n = 0;
+    while (DateTime.UtcNow < until)
+    {
+        for (var i = 0; i < 10_000; i++)
+        {
+            await (args[1] == "mounted" ? bench.Mounted() : bench.Native());
+        }
+
+        n += 10_000;
+    }
+
+    Console.WriteLine($"{args[1]}: {n} requests");
+    await bench.Cleanup();
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
