@@ -12,6 +12,9 @@ public sealed class WattOptions
     /// <summary>Per-service settings, keyed by service name (case-insensitive).</summary>
     public Dictionary<string, WattServiceOptions> Services { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The in-memory service mesh.</summary>
+    public Mesh.MeshOptions Mesh { get; set; } = new();
+
     /// <summary>How failed services are restarted.</summary>
     public RestartOptions Restart { get; set; } = new();
 }

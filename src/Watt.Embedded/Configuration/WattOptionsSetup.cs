@@ -25,6 +25,7 @@ internal sealed class WattOptionsSetup(ServiceRegistry registry, IConfiguration 
 
         var section = configuration.GetSection(WattOptions.SectionName);
         section.GetSection(nameof(WattOptions.Restart)).Bind(options.Restart);
+        section.GetSection(nameof(WattOptions.Mesh)).Bind(options.Mesh);
         foreach (var child in section.GetSection(nameof(WattOptions.Services)).GetChildren())
         {
             if (!options.Services.TryGetValue(child.Key, out var service))

@@ -39,6 +39,7 @@ internal sealed class WattOptionsValidator(
             ValidateService(key, serviceName, service, options, errors);
         }
 
+        ValidateMesh(options, errors);
         ValidateMountOverlaps(options, errors);
         ValidateStartOrder(options, errors);
         foreach (var serviceOverride in overrides)
@@ -84,6 +85,36 @@ internal sealed class WattOptionsValidator(
         if (service.Restart is not null)
         {
             ValidateRestart($"{key}:Restart", service.Restart, errors);
+        }
+    }
+
+    private void ValidateMesh(WattOptions options, List<string> errors)
+    {
+        var mesh = options.Mesh;
+        if (string.IsNullOrWhiteSpace(mesh.Domain) || Uri.CheckHostName(mesh.Domain.Trim('.')) != UriHostNameType.Dns)
+        {
+            errors.Add($"{Root}:Mesh:Domain must be a DNS name such as 'plt.local' (was '{mesh.Domain}').");
+        }
+
+        if (mesh.Ingress.Port is < 0 or > 65535)
+        {
+            errors.Add($"{Root}:Mesh:Ingress:Port must be between 0 and 65535 (was {mesh.Ingress.Port}).");
+        }
+
+        foreach (var (caller, denied) in mesh.Deny)
+        {
+            if (!string.Equals(caller, Mesh.ServiceRouter.HostCaller, StringComparison.OrdinalIgnoreCase) && registry.Find(caller) is null)
+            {
+                errors.Add($"{Root}:Mesh:Deny:{caller} names a caller that is not a service of this host ({Known()}, or 'host').");
+            }
+
+            foreach (var service in denied)
+            {
+                if (registry.Find(service) is null)
+                {
+                    errors.Add($"{Root}:Mesh:Deny:{caller} denies '{service}', which is not a service of this host ({Known()}).");
+                }
+            }
         }
     }
 
@@ -157,6 +188,8 @@ internal sealed class WattOptionsValidator(
         }
 
         CheckChildren(section.GetSection(nameof(WattOptions.Restart)), typeof(RestartOptions), errors);
+        CheckChildren(section.GetSection(nameof(WattOptions.Mesh)), typeof(Mesh.MeshOptions), errors);
+        CheckChildren(section.GetSection($"{nameof(WattOptions.Mesh)}:{nameof(Mesh.MeshOptions.Ingress)}"), typeof(Mesh.MeshIngressOptions), errors);
         foreach (var service in section.GetSection(nameof(WattOptions.Services)).GetChildren())
         {
             CheckChildren(service.GetSection(nameof(WattServiceOptions.Restart)), typeof(RestartOptions), errors);

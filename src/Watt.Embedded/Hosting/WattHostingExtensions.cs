@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Watt.Embedded.Configuration;
 using Watt.Embedded.Hosting;
+using Watt.Embedded.Mesh;
+using Watt.Embedded.Mesh.Ingress;
 using Watt.Embedded.Mounting;
 
 namespace Microsoft.Extensions.Hosting;
@@ -54,6 +56,10 @@ public static class WattHostingExtensions
         services.AddOptions<WattOptions>().ValidateOnStart();
         services.AddSingleton<IConfigureOptions<WattOptions>, WattOptionsSetup>();
         services.AddSingleton<IValidateOptions<WattOptions>, WattOptionsValidator>();
+        services.AddSingleton<ServiceRouter>();
+        services.AddSingleton<MeshIngress>();
+        services.AddSingleton<IMeshIngress>(sp => sp.GetRequiredService<MeshIngress>());
+        MeshServices.AddTo(services, sp => sp.GetRequiredService<ServiceRouter>(), ServiceRouter.HostCaller);
         services.AddSingleton<WattRuntime>();
         services.AddHostedService(sp => sp.GetRequiredService<WattRuntime>());
         services.AddSingleton<WattPipelineMarker>();

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Watt.Embedded.Configuration;
 using Watt.Embedded.InProcess;
+using Watt.Embedded.Mesh;
+using Watt.Embedded.Mesh.Ingress;
 using Watt.Embedded.Mounting;
 
 namespace Watt.Embedded.Hosting;
@@ -23,6 +25,8 @@ internal sealed class WattRuntime : IHostedService
     private readonly TimeProvider _time;
     private readonly IOptions<HostOptions> _hostOptions;
     private readonly ILogger _logger;
+    private readonly ServiceRouter _router;
+    private readonly MeshIngress _ingress;
     private IReadOnlyList<ServiceRuntime> _startOrder = [];
 
     public WattRuntime(
@@ -33,8 +37,12 @@ internal sealed class WattRuntime : IHostedService
         IConfiguration configuration,
         ILoggerFactory loggerFactory,
         TimeProvider time,
-        IOptions<HostOptions> hostOptions)
+        IOptions<HostOptions> hostOptions,
+        ServiceRouter router,
+        MeshIngress ingress)
     {
+        _router = router;
+        _ingress = ingress;
         _options = options;
         _registry = registry;
         _overrides = overrides;
@@ -68,7 +76,9 @@ internal sealed class WattRuntime : IHostedService
 
         _startOrder = [.. order.Select(name => services[name])];
         Services = services;
+        _router.Publish(services, options.Mesh);
         Mounts = MountTable.Create(_startOrder);
+        await _ingress.StartAsync(options.Mesh.Ingress, cancellationToken).ConfigureAwait(false);
 
         foreach (var service in _startOrder)
         {
@@ -82,6 +92,8 @@ internal sealed class WattRuntime : IHostedService
         {
             await _startOrder[i].StopAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        await _ingress.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private ServiceRuntime Create(ServiceDefinition definition, WattServiceOptions options, RestartOptions hostRestart)
@@ -102,7 +114,8 @@ internal sealed class WattRuntime : IHostedService
         for (var i = 0; i < workers.Length; i++)
         {
             var context = new ServiceHostContext(
-                definition.Name, i, _environment, _configuration, overlay, _loggerFactory, overrides, _hostOptions.Value.ShutdownTimeout);
+                definition.Name, i, _environment, _configuration, overlay, _loggerFactory, overrides, _hostOptions.Value.ShutdownTimeout,
+                services => MeshServices.AddTo(services, _ => _router, definition.Name));
             workers[i] = new WorkerRuntime(definition.Factory, context, restart, _time, logger);
         }
 

@@ -119,6 +119,7 @@ internal sealed class EntryPointHostFactory(Assembly assembly, Func<string?> con
                 logging.ClearProviders();
                 logging.AddProvider(new ServiceLoggerProvider(context.HostLoggerFactory, context.ServiceName, context.WorkerIndex));
             });
+            context.WattServices(services);
             foreach (var serviceOverride in context.ServiceOverrides)
             {
                 serviceOverride(services);

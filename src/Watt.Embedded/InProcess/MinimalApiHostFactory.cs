@@ -39,6 +39,7 @@ internal sealed class MinimalApiHostFactory(
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new ServiceLoggerProvider(context.HostLoggerFactory, context.ServiceName, context.WorkerIndex));
 
+        context.WattServices(builder.Services);
         configure?.Invoke(builder);
         foreach (var serviceOverride in context.ServiceOverrides)
         {

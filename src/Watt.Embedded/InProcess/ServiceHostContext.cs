@@ -14,8 +14,11 @@ internal sealed record ServiceHostContext(
     IReadOnlyDictionary<string, string?> ConfigurationOverlay,
     ILoggerFactory HostLoggerFactory,
     IReadOnlyList<Action<IServiceCollection>> ServiceOverrides,
-    TimeSpan ShutdownTimeout)
+    TimeSpan ShutdownTimeout,
+    Action<IServiceCollection> WattServices)
 {
     /// <summary>The address the worker's in-memory server reports.</summary>
     public string Address => $"http://{ServiceName}.plt.local";
+
+    // WattServices: what Watt registers in every service container (the mesh), before the service's own.
 }

@@ -21,67 +21,8 @@ internal sealed class WattMountMiddleware(RequestDelegate next, WattRuntime runt
         }
 
         var entry = mounts.Match(context.Request, out var remaining);
-        return entry is null ? next(context) : DispatchAsync(context, entry, remaining);
-    }
-
-    private Task DispatchAsync(HttpContext context, MountEntry entry, PathString remaining)
-    {
-        var service = entry.Service;
-        var worker = service.PickWorker();
-        var application = worker?.Enter();
-        if (application is null)
-        {
-            var state = service.State;
-            MountingLog.ServiceUnavailable(logger, service.Name, state, context.Request.Method, context.Request.Path);
-            return ServiceUnavailableResponse.WriteAsync(context, service.Name, state);
-        }
-
-        var pathBase = context.Request.PathBase.Add(entry.Prefix);
-        Task processing;
-        try
-        {
-            processing = application.ProcessAsync(context, pathBase, remaining);
-        }
-        catch (Exception ex)
-        {
-            processing = Task.FromException(ex);
-        }
-
-        if (processing.IsCompletedSuccessfully)
-        {
-            worker!.Exit();
-            return Task.CompletedTask;
-        }
-
-        return AwaitAsync(processing, context, service.Name, worker!);
-    }
-
-    private async Task AwaitAsync(Task processing, HttpContext context, string service, WorkerRuntime worker)
-    {
-        try
-        {
-            await processing.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
-        {
-            MountingLog.ServiceRequestFailed(logger, service, context.Request.Method, context.Request.Path, ex);
-            if (context.Response.HasStarted)
-            {
-                context.Abort();
-            }
-            else
-            {
-                context.Response.Clear();
-                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The client went away.
-        }
-        finally
-        {
-            worker.Exit();
-        }
+        return entry is null
+            ? next(context)
+            : ServiceDispatcher.DispatchAsync(context, entry.Service, context.Request.PathBase.Add(entry.Prefix), remaining, logger);
     }
 }

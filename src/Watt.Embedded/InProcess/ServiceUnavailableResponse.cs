@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using Watt.Embedded.Hosting;
 
-namespace Watt.Embedded.Mounting;
+namespace Watt.Embedded.InProcess;
 
 /// <summary>The 503 <c>application/problem+json</c> answer for a mounted service that is not running.</summary>
 internal static class ServiceUnavailableResponse

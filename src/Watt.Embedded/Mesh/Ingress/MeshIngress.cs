@@ -1,0 +1,111 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Watt.Embedded.InProcess;
+
+namespace Watt.Embedded.Mesh.Ingress;
+
+/// <inheritdoc cref="IMeshIngress" />
+internal sealed class MeshIngress(ServiceRouter router, ILoggerFactory loggerFactory) : IMeshIngress, IAsyncDisposable
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger("Watt.Embedded.Mesh.Ingress");
+    private readonly byte[] _secret = Encoding.UTF8.GetBytes(Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
+    private WebApplication? _app;
+
+    public bool Enabled { get; private set; }
+
+    public Uri? Address { get; private set; }
+
+    public string Secret => Encoding.UTF8.GetString(_secret);
+
+    public async Task StartAsync(MeshIngressOptions options, CancellationToken cancellationToken)
+    {
+        Enabled = options.Enabled;
+        if (!options.Enabled)
+        {
+            return;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.Sources.Clear();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new ServiceLoggerProvider(loggerFactory, "mesh-ingress", 0));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
+        builder.Services.AddSingleton<IHostLifetime, ServiceHostLifetime>();
+        var app = builder.Build();
+        app.Run(HandleAsync);
+        using (ExecutionContext.SuppressFlow())
+        {
+            await Task.Run(() => app.StartAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+
+        _app = app;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Address = new Uri(address);
+        MeshLog.IngressListening(_logger, address);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is { } app)
+        {
+            await app.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _app, null) is { } app)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!HasSecret(request))
+        {
+            MeshLog.IngressForbidden(_logger, request.Host.Value ?? string.Empty, context.Connection.RemoteIpAddress?.ToString());
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Task.CompletedTask;
+        }
+
+        request.Headers.Remove(IMeshIngress.SecretHeader);
+        if (!router.TryGetServiceName(request.Host.Host, out var name) || router.Find(name) is not { } service)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            context.Response.ContentType = "text/plain";
+            return context.Response.WriteAsync($"No Watt service answers to host '{request.Host.Host}'; known services: {router.KnownNames()}.");
+        }
+
+        var caller = request.Headers[IMeshIngress.CallerHeader].ToString();
+        if (caller.Length > 0 && router.IsDenied(caller, service.Name))
+        {
+            MeshLog.CallDenied(_logger, caller, service.Name);
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Task.CompletedTask;
+        }
+
+        return ServiceDispatcher.DispatchAsync(context, service, PathString.Empty, request.Path, _logger);
+    }
+
+    private bool HasSecret(HttpRequest request)
+    {
+        var presented = request.Headers[IMeshIngress.SecretHeader];
+        if (presented.Count != 1 || presented[0] is not { } value)
+        {
+            return false;
+        }
+
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(value), _secret);
+    }
+}

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Watt.Embedded.Hosting;
+using Watt.Embedded.Mesh.Transport;
+
+namespace Watt.Embedded.Mesh;
+
+/// <summary>
+/// The primary handler of every <c>HttpClient</c> from <c>IHttpClientFactory</c>, in the host and in each
+/// service: a request for <c>http://NAME.plt.local/...</c> goes to a worker of that service in memory
+/// (no socket); any other request goes to the network through the handler it wraps.
+/// </summary>
+internal sealed class MeshHandler(ServiceRouter router, string caller, ILogger logger, HttpMessageHandler network) : DelegatingHandler(network)
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.RequestUri is { IsAbsoluteUri: true } uri && router.TryGetServiceName(uri.IdnHost, out var name))
+        {
+            return SendToServiceAsync(name, request, cancellationToken);
+        }
+
+        return base.SendAsync(request, cancellationToken);
+    }
+
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.RequestUri is { IsAbsoluteUri: true } uri && router.TryGetServiceName(uri.IdnHost, out _))
+        {
+            throw new NotSupportedException($"Synchronous Send is not supported for mesh calls ({uri.Host}); use SendAsync.");
+        }
+
+        return base.Send(request, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendToServiceAsync(string name, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var service = router.Find(name)
+            ?? throw new HttpRequestException($"No Watt service is named '{name}' (request to {request.RequestUri!.Host}); known services: {router.KnownNames()}.");
+
+        if (router.IsDenied(caller, service.Name))
+        {
+            MeshLog.CallDenied(logger, caller, service.Name);
+            return Problem(request, HttpStatusCode.Forbidden, $"Calls from '{caller}' to '{service.Name}' are denied by Watt:Mesh:Deny.", service.Name, null);
+        }
+
+        using var activity = WattActivitySource.Instance.StartActivity($"{request.Method.Method} {service.Name}", ActivityKind.Client);
+        if (activity is not null)
+        {
+            activity.SetTag("http.request.method", request.Method.Method);
+            activity.SetTag("url.full", request.RequestUri!.GetLeftPart(UriPartial.Path));
+            activity.SetTag("server.address", request.RequestUri.Host);
+            activity.SetTag("watt.caller", caller);
+            activity.SetTag("watt.service", service.Name);
+        }
+
+        InjectTraceContext(request, activity ?? Activity.Current);
+        var worker = service.PickWorker();
+        var application = worker?.Enter();
+        if (application is null)
+        {
+            var state = service.State;
+            activity?.SetTag("http.response.status_code", 503);
+            return Problem(request, HttpStatusCode.ServiceUnavailable, $"Service '{service.Name}' is {state}.", service.Name, state);
+        }
+
+        try
+        {
+            var response = await MeshExchange.SendAsync(application, request, worker!.Exit, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("http.response.status_code", (int)response.StatusCode);
+            if ((int)response.StatusCode >= 500)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error);
+            }
+
+            return response;
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
+    }
+
+    private static void InjectTraceContext(HttpRequestMessage request, Activity? activity)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        DistributedContextPropagator.Current.Inject(activity, request, static (carrier, key, value) =>
+        {
+            var headers = ((HttpRequestMessage)carrier!).Headers;
+            headers.Remove(key);
+            headers.TryAddWithoutValidation(key, value);
+        });
+    }
+
+    private static HttpResponseMessage Problem(HttpRequestMessage request, HttpStatusCode status, string detail, string service, ServiceState? state)
+    {
+        var json = new StringBuilder(256)
+            .Append("{\"type\":\"https://tools.ietf.org/html/rfc9110#section-15\",\"title\":\"")
+            .Append(status == HttpStatusCode.Forbidden ? "Forbidden" : "Service Unavailable")
+            .Append("\",\"status\":").Append((int)status)
+            .Append(",\"detail\":").Append(System.Text.Json.JsonSerializer.Serialize(detail, MeshJsonContext.Default.String))
+            .Append(",\"service\":").Append(System.Text.Json.JsonSerializer.Serialize(service, MeshJsonContext.Default.String));
+        if (state is not null)
+        {
+            json.Append(",\"state\":\"").Append(state.Value.ToString()).Append('"');
+        }
+
+        json.Append('}');
+        var response = new HttpResponseMessage(status)
+        {
+            RequestMessage = request,
+            Content = new StringContent(json.ToString(), Encoding.UTF8, "application/problem+json"),
+        };
+        if (state is ServiceState.Starting or ServiceState.Restarting)
+        {
+            response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(1));
+        }
+
+        return response;
+    }
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
+internal sealed partial class MeshJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

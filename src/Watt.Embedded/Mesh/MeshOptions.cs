@@ -1,0 +1,27 @@
+namespace Watt.Embedded.Mesh;
+
+/// <summary>Options of the in-memory service mesh, bound from <c>Watt:Mesh</c>.</summary>
+public sealed class MeshOptions
+{
+    /// <summary>The domain under which services are reached: <c>http://NAME.{Domain}/</c>. Default <c>plt.local</c>.</summary>
+    public string Domain { get; set; } = "plt.local";
+
+    /// <summary>
+    /// Calls the mesh refuses, by caller: <c>Watt:Mesh:Deny:orders: [ "billing" ]</c> forbids calls from
+    /// <c>orders</c> to <c>billing</c> (403, logged). The application host itself calls as <c>host</c>.
+    /// </summary>
+    public Dictionary<string, List<string>> Deny { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The loopback listener through which child processes reach the mesh.</summary>
+    public MeshIngressOptions Ingress { get; set; } = new();
+}
+
+/// <summary>Options of the mesh ingress, the loopback listener for processes the host started.</summary>
+public sealed class MeshIngressOptions
+{
+    /// <summary>Whether the ingress listens. Packages that start child processes (Watt.Stackables) turn it on.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>The port on 127.0.0.1; 0 (the default) picks a free one at start.</summary>
+    public int Port { get; set; }
+}

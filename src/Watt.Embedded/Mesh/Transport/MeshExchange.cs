@@ -1,0 +1,297 @@
+using System.IO.Pipelines;
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
+using Watt.Embedded.InProcess;
+
+namespace Watt.Embedded.Mesh.Transport;
+
+/// <summary>
+/// One mesh request, in memory: turns an <see cref="HttpRequestMessage"/> into request features for a
+/// worker's <c>IHttpApplication</c> and its response into an <see cref="HttpResponseMessage"/>. Bodies
+/// are streamed through pipes in both directions; the caller gets the response as soon as the service
+/// starts it (first flush), not when the service finishes.
+/// </summary>
+internal sealed class MeshExchange
+{
+    private static long s_connectionId;
+
+    private readonly HttpRequestMessage _request;
+    private readonly CancellationTokenSource _aborted;
+    private readonly Pipe _responsePipe = new(new PipeOptions(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024, useSynchronizationContext: false));
+    private readonly TaskCompletionSource<HttpResponseMessage> _response = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly MeshResponseFeature _responseFeature;
+    private readonly MeshResponseTrailersFeature _trailers = new();
+    private readonly FeatureCollection _features = new(12);
+    private readonly Lock _gate = new();
+    private Task? _starting;
+    private Pipe? _requestPipe;
+
+    private MeshExchange(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        _request = request;
+        _aborted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _responseFeature = new MeshResponseFeature(this);
+        ResponseBody = new MeshResponseBodyFeature(this, _responsePipe);
+    }
+
+    public MeshResponseBodyFeature ResponseBody { get; }
+
+    public CancellationToken Aborted => _aborted.Token;
+
+    public bool ResponseStarted => _responseFeature.HasStarted;
+
+    /// <summary>Sends <paramref name="request"/> to <paramref name="application"/> and returns its response once started.</summary>
+    /// <param name="application">The worker's pipeline.</param>
+    /// <param name="request">The caller's request.</param>
+    /// <param name="completed">Called once the service is done with the request.</param>
+    /// <param name="cancellationToken">The caller's cancellation: it aborts the service's request.</param>
+    public static async Task<HttpResponseMessage> SendAsync(ServiceApplication application, HttpRequestMessage request, Action completed, CancellationToken cancellationToken)
+    {
+        var exchange = new MeshExchange(request, cancellationToken);
+        exchange.BuildFeatures();
+        exchange.StartRequestBody();
+        _ = exchange.RunAsync(application, completed);
+        try
+        {
+            return await exchange._response.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            exchange.Abort(new OperationCanceledException(cancellationToken));
+            throw;
+        }
+    }
+
+    private void BuildFeatures()
+    {
+        var uri = _request.RequestUri!;
+        var headers = new HeaderDictionary();
+        foreach (var header in _request.Headers)
+        {
+            headers.Append(header.Key, ToValues(header.Value));
+        }
+
+        var content = _request.Content;
+        if (content is not null)
+        {
+            foreach (var header in content.Headers)
+            {
+                headers.Append(header.Key, ToValues(header.Value));
+            }
+        }
+
+        headers[Microsoft.Net.Http.Headers.HeaderNames.Host] = _request.Headers.Host ?? uri.Authority;
+        var pathAndQuery = uri.PathAndQuery;
+        var queryIndex = pathAndQuery.IndexOf('?');
+        var rawPath = queryIndex < 0 ? pathAndQuery : pathAndQuery[..queryIndex];
+        var request = new HttpRequestFeature
+        {
+            Protocol = _request.Version.Major >= 2 ? "HTTP/2" : "HTTP/1.1",
+            Scheme = uri.Scheme,
+            Method = _request.Method.Method,
+            PathBase = string.Empty,
+            Path = PathString.FromUriComponent(rawPath).Value ?? "/",
+            QueryString = queryIndex < 0 ? string.Empty : pathAndQuery[queryIndex..],
+            RawTarget = pathAndQuery,
+            Headers = headers,
+            Body = Stream.Null,
+        };
+
+        _features.Set<IHttpRequestFeature>(request);
+        _features.Set<IHttpResponseFeature>(_responseFeature);
+        _features.Set<IHttpResponseBodyFeature>(ResponseBody);
+        _features.Set<IHttpResponseTrailersFeature>(_trailers);
+        _features.Set<IHttpRequestLifetimeFeature>(new MeshRequestLifetimeFeature(this));
+        _features.Set<IHttpRequestBodyDetectionFeature>(new MeshRequestBodyDetectionFeature(content is not null));
+        _features.Set<IHttpConnectionFeature>(new HttpConnectionFeature
+        {
+            ConnectionId = "mesh-" + Interlocked.Increment(ref s_connectionId).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            RemoteIpAddress = IPAddress.Loopback,
+            LocalIpAddress = IPAddress.Loopback,
+            RemotePort = 0,
+            LocalPort = 80,
+        });
+        if (MeshUpgradeFeature.IsUpgradeRequest(headers))
+        {
+            _features.Set<IHttpUpgradeFeature>(new MeshUpgradeFeature(this));
+        }
+    }
+
+    private void StartRequestBody()
+    {
+        var content = _request.Content;
+        if (content is null)
+        {
+            return;
+        }
+
+        _requestPipe = new Pipe(new PipeOptions(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024, useSynchronizationContext: false));
+        _features.Get<IHttpRequestFeature>()!.Body = _requestPipe.Reader.AsStream();
+        _ = CopyRequestBodyAsync(content, _requestPipe.Writer);
+    }
+
+    private async Task CopyRequestBodyAsync(HttpContent content, PipeWriter writer)
+    {
+        try
+        {
+            await content.CopyToAsync(writer.AsStream(leaveOpen: true), _aborted.Token).ConfigureAwait(false);
+            await writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await writer.CompleteAsync(ex).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunAsync(ServiceApplication application, Action completed)
+    {
+        try
+        {
+            await application.ProcessRequestAsync(_features, CompleteResponseAsync).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The response is already complete (CompleteResponseAsync ran); only a failure before the
+            // service's context existed reaches here without a response.
+            _response.TrySetException(new HttpRequestException($"The service failed the request: {ex.Message}", ex));
+            await _responsePipe.Writer.CompleteAsync(ex).ConfigureAwait(false);
+        }
+        finally
+        {
+            completed();
+            _aborted.Dispose();
+        }
+    }
+
+    private async Task CompleteResponseAsync(Exception? error)
+    {
+        if (error is not null)
+        {
+            if (!ResponseStarted)
+            {
+                _responseFeature.StatusCode = StatusCodes.Status500InternalServerError;
+                _responseFeature.ReasonPhrase = null;
+                _responseFeature.Headers.Clear();
+                await StartResponseAsync().ConfigureAwait(false);
+                await _responsePipe.Writer.CompleteAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                await _responsePipe.Writer.CompleteAsync(new IOException("The service failed while writing the response.", error)).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            await StartResponseAsync().ConfigureAwait(false);
+            await _responsePipe.Writer.FlushAsync().ConfigureAwait(false);
+            CopyTrailers();
+            await _responsePipe.Writer.CompleteAsync().ConfigureAwait(false);
+        }
+
+        await _responseFeature.FireOnCompletedAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the response once: fires OnStarting, then hands the headers to the caller.</summary>
+    public Task StartResponseAsync()
+    {
+        if (ResponseStarted)
+        {
+            return Task.CompletedTask;
+        }
+
+        lock (_gate)
+        {
+            return _starting ??= StartAsync(null);
+        }
+    }
+
+    /// <summary>Starts the response as a protocol switch: the caller gets <paramref name="content"/> as a duplex stream.</summary>
+    public Task StartUpgradedResponseAsync(HttpContent content)
+    {
+        lock (_gate)
+        {
+            if (_starting is not null)
+            {
+                throw new InvalidOperationException("The response has already started; it can no longer switch protocols.");
+            }
+
+            _responseFeature.StatusCode = StatusCodes.Status101SwitchingProtocols;
+            return _starting = StartAsync(content);
+        }
+    }
+
+    private async Task StartAsync(HttpContent? content)
+    {
+        await _responseFeature.FireOnStartingAsync().ConfigureAwait(false);
+        _responseFeature.HasStarted = true;
+        content ??= new StreamContent(new MeshResponseStream(_responsePipe.Reader.AsStream(), this));
+        _response.TrySetResult(CreateResponseMessage(content));
+    }
+
+    private HttpResponseMessage CreateResponseMessage(HttpContent content)
+    {
+        var message = new HttpResponseMessage((HttpStatusCode)_responseFeature.StatusCode)
+        {
+            RequestMessage = _request,
+            Version = _request.Version,
+            Content = content,
+        };
+        if (_responseFeature.ReasonPhrase is { } reason)
+        {
+            message.ReasonPhrase = reason;
+        }
+
+        foreach (var header in _responseFeature.Headers)
+        {
+            if (!message.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string?>)header.Value))
+            {
+                message.Content.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string?>)header.Value);
+            }
+        }
+
+        return message;
+    }
+
+    private void CopyTrailers()
+    {
+        if (_trailers.Trailers.Count == 0 || !_response.Task.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        var message = _response.Task.Result;
+        foreach (var trailer in _trailers.Trailers)
+        {
+            message.TrailingHeaders.TryAddWithoutValidation(trailer.Key, (IEnumerable<string?>)trailer.Value);
+        }
+    }
+
+    /// <summary>Aborts the request: the service's <c>RequestAborted</c> fires and the caller's reads fail.</summary>
+    public void Abort(Exception reason)
+    {
+        try
+        {
+            _aborted.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
+        _response.TrySetException(reason);
+        _responsePipe.Writer.CancelPendingFlush();
+        _requestPipe?.Reader.CancelPendingRead();
+    }
+
+    private static StringValues ToValues(IEnumerable<string> values)
+    {
+        if (values is string[] array)
+        {
+            return new StringValues(array);
+        }
+
+        return new StringValues(values.ToArray());
+    }
+}

@@ -1,0 +1,54 @@
+namespace Watt.Embedded.Mesh.Transport;
+
+/// <summary>The caller's response content stream; disposing it before the end aborts the service's request.</summary>
+internal sealed class MeshResponseStream(Stream inner, MeshExchange exchange) : Stream
+{
+    private bool _ended;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Track(inner.Read(buffer, offset, count));
+
+    public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => Track(await inner.ReadAsync(buffer.AsMemory(offset, count), cancellationToken).ConfigureAwait(false));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        => Track(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            if (!_ended)
+            {
+                exchange.Abort(new OperationCanceledException("The caller disposed the response before reading it to the end."));
+            }
+
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private int Track(int read)
+    {
+        if (read == 0)
+        {
+            _ended = true;
+        }
+
+        return read;
+    }
+}
