@@ -42,10 +42,13 @@ internal sealed class MeshIngress(ServiceRouter router, ILoggerFactory loggerFac
         builder.Services.AddSingleton<IHostLifetime, ServiceHostLifetime>();
         var app = builder.Build();
         app.Run(HandleAsync);
+        Task start;
         using (ExecutionContext.SuppressFlow())
         {
-            await Task.Run(() => app.StartAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+            start = Task.Run(() => app.StartAsync(cancellationToken), cancellationToken);
         }
+
+        await start.ConfigureAwait(false);
 
         _app = app;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -42,6 +42,9 @@ internal sealed class MeshExchange
 
     public bool ResponseStarted => _responseFeature.HasStarted;
 
+    /// <summary>Why the request was aborted, or <see langword="null"/>.</summary>
+    public Exception? AbortReason { get; private set; }
+
     /// <summary>Sends <paramref name="request"/> to <paramref name="application"/> and returns its response once started.</summary>
     /// <param name="application">The worker's pipeline.</param>
     /// <param name="request">The caller's request.</param>
@@ -80,6 +83,11 @@ internal sealed class MeshExchange
             {
                 headers.Append(header.Key, ToValues(header.Value));
             }
+        }
+
+        if (content?.Headers.ContentLength is long length)
+        {
+            headers.ContentLength = length; // computed lazily by HttpContent, so absent from the enumeration
         }
 
         headers[Microsoft.Net.Http.Headers.HeaderNames.Host] = _request.Headers.Host ?? uri.Authority;
@@ -182,6 +190,10 @@ internal sealed class MeshExchange
                 await _responsePipe.Writer.CompleteAsync(new IOException("The service failed while writing the response.", error)).ConfigureAwait(false);
             }
         }
+        else if (AbortReason is { } reason)
+        {
+            await _responsePipe.Writer.CompleteAsync(new IOException("The service aborted the response.", reason)).ConfigureAwait(false);
+        }
         else
         {
             await StartResponseAsync().ConfigureAwait(false);
@@ -271,6 +283,7 @@ internal sealed class MeshExchange
     /// <summary>Aborts the request: the service's <c>RequestAborted</c> fires and the caller's reads fail.</summary>
     public void Abort(Exception reason)
     {
+        AbortReason ??= reason;
         try
         {
             _aborted.Cancel();
@@ -281,7 +294,7 @@ internal sealed class MeshExchange
         }
 
         _response.TrySetException(reason);
-        _responsePipe.Writer.CancelPendingFlush();
+        _responsePipe.Reader.CancelPendingRead();
         _requestPipe?.Reader.CancelPendingRead();
     }
 

@@ -11,13 +11,42 @@ internal sealed class MeshResponseStream(Stream inner, MeshExchange exchange) : 
     public override long Length => throw new NotSupportedException();
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    public override int Read(byte[] buffer, int offset, int count) => Track(inner.Read(buffer, offset, count));
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        ThrowIfAborted();
+        var read = inner.Read(buffer, offset, count);
+        ThrowIfAborted();
+        return Track(read);
+    }
 
-    public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => Track(await inner.ReadAsync(buffer.AsMemory(offset, count), cancellationToken).ConfigureAwait(false));
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        => Track(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+    {
+        ThrowIfAborted();
+        int read;
+        try
+        {
+            read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (exchange.AbortReason is not null && !cancellationToken.IsCancellationRequested)
+        {
+            ThrowIfAborted();
+            throw;
+        }
+
+        ThrowIfAborted();
+        return Track(read);
+    }
+
+    private void ThrowIfAborted()
+    {
+        if (exchange.AbortReason is { } reason && !_ended)
+        {
+            throw new IOException("The service aborted the response.", reason);
+        }
+    }
 
     public override void Flush()
     {

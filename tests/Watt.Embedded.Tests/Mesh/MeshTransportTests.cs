@@ -1,0 +1,239 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Watt.Embedded.Tests.Infrastructure;
+
+namespace Watt.Embedded.Tests.Mesh;
+
+/// <summary>What crosses the in-memory transport: headers, paths, status, trailers, bodies, cancellation, failures.</summary>
+public sealed class MeshTransportTests
+{
+    private static Task<KestrelHost> StartAsync(Action<WebApplication> map) =>
+        KestrelHost.StartAsync(b => b.AddWatt(w => w.AddService("echo", map: map)));
+
+    private static HttpClient Client(KestrelHost host) => host.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+
+    [Fact]
+    public async Task Request_line_headers_host_scheme_query_and_encoded_path_arrive_as_sent()
+    {
+        await using var host = await StartAsync(app => app.MapMethods("/{**rest}", ["PUT"], async (HttpContext c) => new
+        {
+            method = c.Request.Method,
+            scheme = c.Request.Scheme,
+            host = c.Request.Host.Value,
+            path = c.Request.Path.Value,
+            rawTarget = c.Features.Get<IHttpRequestFeature>()!.RawTarget,
+            query = c.Request.QueryString.Value,
+            multi = c.Request.Headers["X-Multi"].ToArray(),
+            contentType = c.Request.ContentType,
+            contentLength = c.Request.ContentLength,
+            language = c.Request.Headers.ContentLanguage.ToString(),
+            body = await new StreamReader(c.Request.Body).ReadToEndAsync(),
+            remote = c.Connection.RemoteIpAddress!.ToString(),
+            connectionId = c.Connection.Id,
+        }));
+        using var request = new HttpRequestMessage(HttpMethod.Put, "http://echo.plt.local/a%20b/c%2Fd?x=1&x=2&y=%C3%A9")
+        {
+            Content = new StringContent("payload", Encoding.UTF8, "text/plain"),
+        };
+        request.Headers.TryAddWithoutValidation("X-Multi", ["one", "two"]);
+        request.Content.Headers.ContentLanguage.Add("de-CH");
+
+        var seen = await (await Client(host).SendAsync(request)).Content.ReadFromJsonAsync<Dictionary<string, System.Text.Json.JsonElement>>();
+
+        Assert.Equal("PUT", seen!["method"].GetString());
+        Assert.Equal("http", seen["scheme"].GetString());
+        Assert.Equal("echo.plt.local", seen["host"].GetString());
+        Assert.Equal("/a b/c%2Fd", seen["path"].GetString());
+        Assert.Equal("/a%20b/c%2Fd?x=1&x=2&y=%C3%A9", seen["rawTarget"].GetString());
+        Assert.Equal("?x=1&x=2&y=%C3%A9", seen["query"].GetString());
+        Assert.Equal(["one", "two"], seen["multi"].EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("text/plain; charset=utf-8", seen["contentType"].GetString());
+        Assert.Equal(7, seen["contentLength"].GetInt64());
+        Assert.Equal("de-CH", seen["language"].GetString());
+        Assert.Equal("payload", seen["body"].GetString());
+        Assert.Equal("127.0.0.1", seen["remote"].GetString());
+        Assert.StartsWith("mesh-", seen["connectionId"].GetString());
+    }
+
+    [Fact]
+    public async Task Status_reason_headers_content_headers_and_trailers_come_back()
+    {
+        await using var host = await StartAsync(app => app.MapGet("/", async (HttpContext c) =>
+        {
+            c.Response.StatusCode = 418;
+            c.Features.Get<IHttpResponseFeature>()!.ReasonPhrase = "Teapot";
+            c.Response.Headers["X-Multi"] = new(["a", "b"]);
+            c.Response.Headers.ContentLanguage = "fr";
+            c.Response.ContentType = "text/x-tea";
+            c.Response.AppendTrailer("X-Checksum", "42");
+            await c.Response.WriteAsync("brewing");
+        }));
+
+        using var response = await Client(host).GetAsync("http://echo.plt.local/");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(418, (int)response.StatusCode);
+        Assert.Equal("Teapot", response.ReasonPhrase);
+        Assert.Equal(["a", "b"], response.Headers.GetValues("X-Multi"));
+        Assert.Equal("fr", Assert.Single(response.Content.Headers.ContentLanguage));
+        Assert.Equal("text/x-tea", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("brewing", body);
+        Assert.Equal("42", Assert.Single(response.TrailingHeaders.GetValues("X-Checksum")));
+    }
+
+    [Fact]
+    public async Task The_first_bytes_of_a_streamed_response_arrive_before_the_handler_finishes()
+    {
+        var release = new TaskCompletionSource();
+        await using var host = await StartAsync(app => app.MapGet("/events", async (HttpContext c) =>
+        {
+            c.Response.ContentType = "text/event-stream";
+            await c.Response.WriteAsync("data: first\n\n");
+            await c.Response.Body.FlushAsync();
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await c.Response.WriteAsync("data: second\n\n");
+        }));
+
+        using var response = await Client(host).GetAsync("http://echo.plt.local/events", HttpCompletionOption.ResponseHeadersRead).WaitAsync(TimeSpan.FromSeconds(10));
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var first = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        release.SetResult();
+        await reader.ReadLineAsync();
+        var second = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("data: first", first);
+        Assert.Equal("data: second", second);
+    }
+
+    [Fact]
+    public async Task Cancelling_the_call_fires_the_services_RequestAborted()
+    {
+        var aborted = new TaskCompletionSource();
+        var entered = new TaskCompletionSource();
+        await using var host = await StartAsync(app => app.MapGet("/slow", async (HttpContext c) =>
+        {
+            c.RequestAborted.Register(() => aborted.TrySetResult());
+            entered.SetResult();
+            await Task.Delay(Timeout.Infinite, c.RequestAborted);
+        }));
+        using var cts = new CancellationTokenSource();
+
+        var call = Client(host).GetAsync("http://echo.plt.local/slow", cts.Token);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        cts.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        await aborted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_client_timeout_fires_RequestAborted_too()
+    {
+        var aborted = new TaskCompletionSource();
+        await using var host = await StartAsync(app => app.MapGet("/slow", async (HttpContext c) =>
+        {
+            c.RequestAborted.Register(() => aborted.TrySetResult());
+            await Task.Delay(Timeout.Infinite, c.RequestAborted);
+        }));
+        var client = Client(host);
+        client.Timeout = TimeSpan.FromMilliseconds(300);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetAsync("http://echo.plt.local/slow"));
+        await aborted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_service_that_throws_before_responding_gives_500_and_one_that_throws_mid_response_gives_an_exception()
+    {
+        await using var host = await StartAsync(app =>
+        {
+            app.MapGet("/before", (HttpContext _) => throw new InvalidOperationException("before"));
+            app.MapGet("/during", async (HttpContext c) =>
+            {
+                await c.Response.WriteAsync("partial");
+                await c.Response.Body.FlushAsync();
+                throw new InvalidOperationException("during");
+            });
+            app.MapGet("/abort", async (HttpContext c) =>
+            {
+                await c.Response.WriteAsync("partial");
+                await c.Response.Body.FlushAsync();
+                c.Abort();
+            });
+        });
+        var client = Client(host);
+
+        var before = await client.GetAsync("http://echo.plt.local/before").WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.InternalServerError, before.StatusCode);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => client.GetStringAsync("http://echo.plt.local/during").WaitAsync(TimeSpan.FromSeconds(10)));
+        var aborted = await Record.ExceptionAsync(() => client.GetStringAsync("http://echo.plt.local/abort").WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.NotNull(aborted);
+        Assert.IsNotType<TimeoutException>(aborted);
+    }
+}
+
+/// <summary>100 MB through the mesh in each direction; not in parallel so allocation figures are the test's own.</summary>
+[Collection(nameof(Mounting.StreamingCollection))]
+public sealed class MeshLargeBodyTests
+{
+    [Fact]
+    public async Task A_100_MB_request_and_a_100_MB_response_pass_with_bounded_memory()
+    {
+        const long size = 100L * 1024 * 1024;
+        await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w => w.AddService("bulk", map: app =>
+        {
+            app.MapPost("/upload", async (HttpContext c) =>
+            {
+                var buffer = new byte[64 * 1024];
+                long total = 0;
+                int read;
+                while ((read = await c.Request.Body.ReadAsync(buffer)) > 0)
+                {
+                    total += read;
+                }
+
+                return total;
+            });
+            app.MapGet("/download", async (HttpContext c) =>
+            {
+                c.Response.ContentLength = size;
+                var buffer = new byte[64 * 1024];
+                for (long sent = 0; sent < size; sent += buffer.Length)
+                {
+                    await c.Response.Body.WriteAsync(buffer);
+                }
+            });
+        })));
+        var client = host.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+        await client.PostAsync("http://bulk.plt.local/upload", new ByteArrayContent([1])); // warm up
+
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var upload = await client.PostAsync("http://bulk.plt.local/upload", new StreamContent(new Mounting.PatternStream(size), 64 * 1024));
+        var uploaded = await upload.Content.ReadAsStringAsync();
+        var afterUpload = GC.GetTotalAllocatedBytes(precise: true);
+
+        using var download = await client.GetAsync("http://bulk.plt.local/download", HttpCompletionOption.ResponseHeadersRead);
+        await using var stream = await download.Content.ReadAsStreamAsync();
+        var buffer = new byte[64 * 1024];
+        long downloaded = 0;
+        int n;
+        while ((n = await stream.ReadAsync(buffer)) > 0)
+        {
+            downloaded += n;
+        }
+
+        var afterDownload = GC.GetTotalAllocatedBytes(precise: true);
+
+        Assert.Equal(size.ToString(), uploaded);
+        Assert.Equal(size, downloaded);
+        Assert.True(afterUpload - before < size / 10, $"The 100 MB upload allocated {(afterUpload - before) / 1024 / 1024} MB.");
+        Assert.True(afterDownload - afterUpload < size / 10, $"The 100 MB download allocated {(afterDownload - afterUpload) / 1024 / 1024} MB.");
+    }
+}
