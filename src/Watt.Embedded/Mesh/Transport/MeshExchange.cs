@@ -15,15 +15,14 @@ namespace Watt.Embedded.Mesh.Transport;
 /// </summary>
 internal sealed class MeshExchange
 {
-    private static long s_connectionId;
-
     private readonly HttpRequestMessage _request;
-    private readonly CancellationTokenSource _aborted;
+    private readonly CancellationToken _callerToken;
+    private CancellationTokenSource? _aborted;
     private readonly Pipe _responsePipe = new(new PipeOptions(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024, useSynchronizationContext: false));
     private readonly TaskCompletionSource<HttpResponseMessage> _response = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly MeshResponseFeature _responseFeature;
     private readonly MeshResponseTrailersFeature _trailers = new();
-    private readonly FeatureCollection _features = new(12);
+    private readonly MeshFeatureCollection _features = new();
     private readonly Lock _gate = new();
     private Task? _starting;
     private Pipe? _requestPipe;
@@ -31,14 +30,35 @@ internal sealed class MeshExchange
     private MeshExchange(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         _request = request;
-        _aborted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _callerToken = cancellationToken;
         _responseFeature = new MeshResponseFeature(this);
         ResponseBody = new MeshResponseBodyFeature(this, _responsePipe);
     }
 
     public MeshResponseBodyFeature ResponseBody { get; }
 
-    public CancellationToken Aborted => _aborted.Token;
+    /// <summary>The service's RequestAborted: made on first use, linked to the caller's token.</summary>
+    public CancellationToken Aborted
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (_aborted is null)
+                {
+                    _aborted = _callerToken.CanBeCanceled
+                        ? CancellationTokenSource.CreateLinkedTokenSource(_callerToken)
+                        : new CancellationTokenSource();
+                    if (AbortReason is not null)
+                    {
+                        _aborted.Cancel();
+                    }
+                }
+
+                return _aborted.Token;
+            }
+        }
+    }
 
     public bool ResponseStarted => _responseFeature.HasStarted;
 
@@ -107,23 +127,16 @@ internal sealed class MeshExchange
             Body = Stream.Null,
         };
 
-        _features.Set<IHttpRequestFeature>(request);
-        _features.Set<IHttpResponseFeature>(_responseFeature);
-        _features.Set<IHttpResponseBodyFeature>(ResponseBody);
-        _features.Set<IHttpResponseTrailersFeature>(_trailers);
-        _features.Set<IHttpRequestLifetimeFeature>(new MeshRequestLifetimeFeature(this));
-        _features.Set<IHttpRequestBodyDetectionFeature>(new MeshRequestBodyDetectionFeature(content is not null));
-        _features.Set<IHttpConnectionFeature>(new HttpConnectionFeature
-        {
-            ConnectionId = "mesh-" + Interlocked.Increment(ref s_connectionId).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            RemoteIpAddress = IPAddress.Loopback,
-            LocalIpAddress = IPAddress.Loopback,
-            RemotePort = 0,
-            LocalPort = 80,
-        });
+        _features.Request = request;
+        _features.Response = _responseFeature;
+        _features.ResponseBody = ResponseBody;
+        _features.Trailers = _trailers;
+        _features.Lifetime = new MeshRequestLifetimeFeature(this);
+        _features.BodyDetection = content is null ? MeshRequestBodyDetectionFeature.NoBody : MeshRequestBodyDetectionFeature.WithBody;
+        _features.Connection = new MeshConnectionFeature();
         if (MeshUpgradeFeature.IsUpgradeRequest(headers))
         {
-            _features.Set<IHttpUpgradeFeature>(new MeshUpgradeFeature(this));
+            _features.Upgrade = new MeshUpgradeFeature(this);
         }
     }
 
@@ -144,7 +157,7 @@ internal sealed class MeshExchange
     {
         try
         {
-            await content.CopyToAsync(writer.AsStream(leaveOpen: true), _aborted.Token).ConfigureAwait(false);
+            await content.CopyToAsync(writer.AsStream(leaveOpen: true), _callerToken).ConfigureAwait(false);
             await writer.CompleteAsync().ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -169,7 +182,10 @@ internal sealed class MeshExchange
         finally
         {
             completed();
-            _aborted.Dispose();
+            lock (_gate)
+            {
+                _aborted?.Dispose();
+            }
         }
     }
 
@@ -283,14 +299,17 @@ internal sealed class MeshExchange
     /// <summary>Aborts the request: the service's <c>RequestAborted</c> fires and the caller's reads fail.</summary>
     public void Abort(Exception reason)
     {
-        AbortReason ??= reason;
-        try
+        lock (_gate)
         {
-            _aborted.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            return;
+            AbortReason ??= reason;
+            try
+            {
+                _aborted?.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
         }
 
         _response.TrySetException(reason);

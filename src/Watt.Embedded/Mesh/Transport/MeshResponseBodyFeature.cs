@@ -14,14 +14,15 @@ internal sealed class MeshResponseBodyFeature : IHttpResponseBodyFeature
     private readonly MeshExchange _exchange;
     private readonly StartingPipeWriter _writer;
 
+    private Stream? _stream;
+
     public MeshResponseBodyFeature(MeshExchange exchange, Pipe pipe)
     {
         _exchange = exchange;
         _writer = new StartingPipeWriter(pipe.Writer, exchange);
-        Stream = _writer.AsStream(leaveOpen: true);
     }
 
-    public Stream Stream { get; }
+    public Stream Stream => _stream ??= _writer.AsStream(leaveOpen: true);
 
     public PipeWriter Writer => _writer;
 

@@ -24,5 +24,8 @@ internal sealed class MeshResponseTrailersFeature : IHttpResponseTrailersFeature
 /// <summary>Whether a mesh request has a body.</summary>
 internal sealed class MeshRequestBodyDetectionFeature(bool canHaveBody) : IHttpRequestBodyDetectionFeature
 {
+    public static readonly MeshRequestBodyDetectionFeature WithBody = new(true);
+    public static readonly MeshRequestBodyDetectionFeature NoBody = new(false);
+
     public bool CanHaveBody { get; } = canHaveBody;
 }
