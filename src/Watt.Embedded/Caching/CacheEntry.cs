@@ -1,0 +1,111 @@
+using System.Net;
+
+namespace Watt.Embedded.Caching;
+
+/// <summary>A stored response (RFC 9111 §3): status, headers, body, the times that drive its age, and its secondary key.</summary>
+public sealed class CacheEntry
+{
+    /// <summary>The primary cache key (the target URI).</summary>
+    public required string Key { get; init; }
+
+    /// <summary>The response status code.</summary>
+    public required int StatusCode { get; init; }
+
+    /// <summary>The response headers (not content headers).</summary>
+    public required KeyValuePair<string, string[]>[] Headers { get; set; }
+
+    /// <summary>The content headers.</summary>
+    public required KeyValuePair<string, string[]>[] ContentHeaders { get; set; }
+
+    /// <summary>The body.</summary>
+    public required byte[] Body { get; init; }
+
+    /// <summary>When the request that produced this response was sent (RFC 9111 §4.2.3 request_time).</summary>
+    public required DateTimeOffset RequestTime { get; set; }
+
+    /// <summary>When the response was received (response_time).</summary>
+    public required DateTimeOffset ResponseTime { get; set; }
+
+    /// <summary>The request header values named by the response's Vary header (the secondary key).</summary>
+    public required KeyValuePair<string, string>[] Vary { get; init; }
+
+    /// <summary>The cache tags of this entry.</summary>
+    public required string[] Tags { get; init; }
+
+    /// <summary>Approximate size in bytes (body and headers), for store limits.</summary>
+    public long Size
+    {
+        get
+        {
+            long size = Body.Length + 128;
+            foreach (var header in Headers)
+            {
+                size += header.Key.Length;
+                foreach (var value in header.Value)
+                {
+                    size += value.Length;
+                }
+            }
+
+            foreach (var header in ContentHeaders)
+            {
+                size += header.Key.Length + 16;
+            }
+
+            return size;
+        }
+    }
+
+    internal string? Header(string name)
+    {
+        foreach (var header in Headers)
+        {
+            if (string.Equals(header.Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return string.Join(", ", header.Value);
+            }
+        }
+
+        foreach (var header in ContentHeaders)
+        {
+            if (string.Equals(header.Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return string.Join(", ", header.Value);
+            }
+        }
+
+        return null;
+    }
+
+    internal HttpStatusCode Status => (HttpStatusCode)StatusCode;
+
+    private System.Net.Http.Headers.CacheControlHeaderValue? _cacheControl;
+    private bool _cacheControlParsed;
+    private TimeSpan? _lifetime;
+    private TimeSpan? _initialAge;
+
+    /// <summary>The stored response's Cache-Control, parsed once.</summary>
+    internal System.Net.Http.Headers.CacheControlHeaderValue? CacheControl
+    {
+        get
+        {
+            if (!_cacheControlParsed)
+            {
+                _cacheControl = Freshness.CacheControl(this);
+                _cacheControlParsed = true;
+            }
+
+            return _cacheControl;
+        }
+    }
+
+    /// <summary>The freshness lifetime (§4.2.1), computed once per entry and options.</summary>
+    internal TimeSpan Lifetime(HttpCacheOptions options) => _lifetime ??= Freshness.Lifetime(this, CacheControl, options);
+
+    /// <summary>The current age (§4.2.3): the corrected initial age, computed once, plus the resident time.</summary>
+    internal TimeSpan AgeAt(DateTimeOffset now)
+    {
+        _initialAge ??= Freshness.Age(this, ResponseTime);
+        return _initialAge.Value + (now - ResponseTime);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace Watt.Embedded.Caching;
+
+/// <summary>RFC 9111 §4.2: freshness lifetime and age of a stored response.</summary>
+internal static class Freshness
+{
+    /// <summary>Status codes that are heuristically cacheable (RFC 9110 §15.1).</summary>
+    public static bool IsHeuristicallyCacheable(int status) => status is 200 or 203 or 204 or 206 or 300 or 301 or 308 or 404 or 405 or 410 or 414 or 501;
+
+    /// <summary>§4.2.1: s-maxage (shared), max-age, Expires - Date, heuristic (§4.2.2), else the configured default.</summary>
+    public static TimeSpan Lifetime(CacheEntry entry, CacheControlHeaderValue? cc, HttpCacheOptions options)
+    {
+        if (options.Shared && cc?.SharedMaxAge is { } sMaxAge)
+        {
+            return sMaxAge;
+        }
+
+        if (cc?.MaxAge is { } maxAge)
+        {
+            return maxAge;
+        }
+
+        var date = ParseDate(entry.Header("Date")) ?? entry.ResponseTime;
+        var expiresHeader = entry.Header("Expires");
+        if (expiresHeader is not null)
+        {
+            // An invalid Expires (for example "0") means already expired (§5.3).
+            var expires = ParseDate(expiresHeader);
+            return expires is null ? TimeSpan.Zero : Max(expires.Value - date, TimeSpan.Zero);
+        }
+
+        if (IsHeuristicallyCacheable(entry.StatusCode) && ParseDate(entry.Header("Last-Modified")) is { } lastModified && lastModified < date)
+        {
+            var heuristic = TimeSpan.FromTicks((long)((date - lastModified).Ticks * options.HeuristicFraction));
+            return heuristic < options.HeuristicMaximum ? heuristic : options.HeuristicMaximum;
+        }
+
+        return options.DefaultLifetime ?? TimeSpan.Zero;
+    }
+
+    /// <summary>§4.2.3: the current age of a stored response.</summary>
+    public static TimeSpan Age(CacheEntry entry, DateTimeOffset now)
+    {
+        var ageValue = TimeSpan.Zero;
+        if (entry.Header("Age") is { } age && long.TryParse(age.Split(',')[0].Trim(), out var seconds) && seconds >= 0)
+        {
+            ageValue = TimeSpan.FromSeconds(seconds);
+        }
+
+        var dateValue = ParseDate(entry.Header("Date")) ?? entry.ResponseTime;
+        var apparentAge = Max(entry.ResponseTime - dateValue, TimeSpan.Zero);
+        var responseDelay = entry.ResponseTime - entry.RequestTime;
+        var correctedAgeValue = ageValue + responseDelay;
+        var correctedInitialAge = Max(apparentAge, correctedAgeValue);
+        var residentTime = now - entry.ResponseTime;
+        return correctedInitialAge + residentTime;
+    }
+
+    public static DateTimeOffset? ParseDate(string? value) =>
+        value is not null && DateTimeOffset.TryParseExact(value.Trim(), "r", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var date)
+            ? date
+            : null;
+
+    /// <summary>The value in seconds of an extension directive such as <c>stale-while-revalidate=30</c>.</summary>
+    public static TimeSpan? Extension(CacheControlHeaderValue? cc, string name)
+    {
+        if (cc is null)
+        {
+            return null;
+        }
+
+        foreach (var extension in cc.Extensions)
+        {
+            if (string.Equals(extension.Name, name, StringComparison.OrdinalIgnoreCase) && long.TryParse(extension.Value?.Trim('"'), out var seconds) && seconds >= 0)
+            {
+                return TimeSpan.FromSeconds(seconds);
+            }
+        }
+
+        return null;
+    }
+
+    public static bool HasExtension(CacheControlHeaderValue? cc, string name)
+    {
+        if (cc is null)
+        {
+            return false;
+        }
+
+        foreach (var extension in cc.Extensions)
+        {
+            if (string.Equals(extension.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Parses the Cache-Control of a stored response.</summary>
+    public static CacheControlHeaderValue? CacheControl(CacheEntry entry)
+    {
+        var value = entry.Header("Cache-Control");
+        return value is not null && CacheControlHeaderValue.TryParse(value, out var cc) ? cc : null;
+    }
+
+    public static bool IsServerError(HttpStatusCode status) => (int)status is 500 or 502 or 503 or 504;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}

@@ -1,0 +1,742 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using Watt.Embedded.Caching.Stores;
+
+namespace Watt.Embedded.Caching;
+
+/// <summary>
+/// An RFC 9111 HTTP cache as a <see cref="DelegatingHandler"/> for any <see cref="HttpClient"/>: stores
+/// cacheable GET responses (Vary-aware), answers from them while fresh (with <c>Age</c> and
+/// <c>Cache-Status</c>), revalidates stale ones with conditional requests, honours
+/// <c>stale-while-revalidate</c> and <c>stale-if-error</c> (RFC 5861), invalidates on unsafe methods and by
+/// tag, and collapses concurrent identical misses into one upstream request.
+/// </summary>
+public sealed class HttpCacheHandler : DelegatingHandler
+{
+    private static readonly ConcurrentDictionary<string, byte> Revalidating = new(StringComparer.Ordinal);
+
+    private readonly IHttpCacheStore _store;
+    private readonly HttpCacheOptions _options;
+    private readonly TimeProvider _time;
+    private readonly RequestCoalescer _coalescer;
+    private readonly Func<Uri, bool>? _filter;
+    private readonly KeyValuePair<string, object?> _cacheTag;
+
+    /// <summary>Creates the handler.</summary>
+    /// <param name="store">Where entries are kept.</param>
+    /// <param name="options">Cache behaviour.</param>
+    /// <param name="time">The clock (tests pass a fake one).</param>
+    /// <param name="coalescer">Shared by every handler over the same store, so misses collapse across clients.</param>
+    /// <param name="filter">Which request URIs are cached, in addition to <see cref="HttpCacheOptions.Origins"/>.</param>
+    public HttpCacheHandler(IHttpCacheStore store, HttpCacheOptions options, TimeProvider? time = null, RequestCoalescer? coalescer = null, Func<Uri, bool>? filter = null)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _time = time ?? TimeProvider.System;
+        _coalescer = coalescer ?? new RequestCoalescer();
+        _filter = filter;
+        _cacheTag = new("cache", options.Name);
+    }
+
+    /// <inheritdoc />
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var uri = request.RequestUri;
+        if (uri is null || !uri.IsAbsoluteUri || !Caches(uri))
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var method = request.Method;
+        if (method == HttpMethod.Get || method == HttpMethod.Head)
+        {
+            return await SendSafeAsync(request, uri, method == HttpMethod.Head, cancellationToken).ConfigureAwait(false);
+        }
+
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (method != HttpMethod.Options && method != HttpMethod.Trace && (int)response.StatusCode is >= 200 and < 400)
+        {
+            await InvalidateAfterUnsafeAsync(uri, response, cancellationToken).ConfigureAwait(false); // §4.4
+        }
+
+        return response;
+    }
+
+    private bool Caches(Uri uri)
+    {
+        if (_filter is not null && !_filter(uri))
+        {
+            return false;
+        }
+
+        if (_options.Origins.Count == 0)
+        {
+            return true;
+        }
+
+        var origin = uri.GetLeftPart(UriPartial.Authority);
+        foreach (var allowed in _options.Origins)
+        {
+            if (string.Equals(allowed.TrimEnd('/'), origin, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task<HttpResponseMessage> SendSafeAsync(HttpRequestMessage request, Uri uri, bool head, CancellationToken cancellationToken)
+    {
+        var key = uri.AbsoluteUri;
+        var requestCc = request.Headers.CacheControl;
+        var requestNoCache = requestCc?.NoCache == true || (requestCc is null && HasPragmaNoCache(request));
+        var variants = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        var entry = Select(variants, request);
+        var now = _time.GetUtcNow();
+
+        if (entry is not null)
+        {
+            var lifetime = entry.Lifetime(_options);
+            var age = entry.AgeAt(now);
+            var remaining = lifetime - age;
+            var cc = entry.CacheControl;
+            var mustValidate = requestNoCache || cc?.NoCache == true;
+            if (!mustValidate)
+            {
+                if (remaining > TimeSpan.Zero && Acceptable(requestCc, age, remaining))
+                {
+                    HttpCacheMetrics.Hits.Add(1, _cacheTag);
+                    return Respond(entry, request, head, age, $"{_options.Name}; hit; ttl={Seconds(remaining)}");
+                }
+
+                var staleness = -remaining;
+                if (remaining <= TimeSpan.Zero && !NoStaleServing(cc))
+                {
+                    // §4.2.4: the client accepts stale responses (max-stale).
+                    if (requestCc is { MaxStale: true } && (requestCc.MaxStaleLimit is null || staleness <= requestCc.MaxStaleLimit) && Acceptable(requestCc, age, TimeSpan.MaxValue))
+                    {
+                        HttpCacheMetrics.Hits.Add(1, _cacheTag);
+                        return Respond(entry, request, head, age, $"{_options.Name}; hit; ttl={Seconds(remaining)}");
+                    }
+
+                    // RFC 5861 §3: serve stale while one background request revalidates.
+                    if (Freshness.Extension(cc, "stale-while-revalidate") is { } window && staleness <= window && Acceptable(requestCc, TimeSpan.Zero, TimeSpan.MaxValue))
+                    {
+                        RevalidateInBackground(entry, request);
+                        HttpCacheMetrics.Hits.Add(1, _cacheTag);
+                        return Respond(entry, request, head, age, $"{_options.Name}; hit; ttl={Seconds(remaining)}; detail=stale-while-revalidate");
+                    }
+                }
+            }
+
+            if (requestCc?.OnlyIfCached == true)
+            {
+                return GatewayTimeout(request);
+            }
+
+            return await ValidateAsync(entry, request, head, requestNoCache ? "request" : "stale", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (requestCc?.OnlyIfCached == true)
+        {
+            return GatewayTimeout(request); // §5.2.1.7
+        }
+
+        HttpCacheMetrics.Misses.Add(1, _cacheTag);
+        var forward = variants.Count == 0 ? "uri-miss" : "vary-miss";
+        if (head)
+        {
+            var headResponse = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            headResponse.Headers.TryAddWithoutValidation("Cache-Status", $"{_options.Name}; fwd={forward}");
+            return headResponse;
+        }
+
+        return await FetchCoalescedAsync(key, request, forward, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool HasPragmaNoCache(HttpRequestMessage request)
+    {
+        foreach (var pragma in request.Headers.Pragma)
+        {
+            if (string.Equals(pragma.Name, "no-cache", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Request directives max-age and min-fresh (§5.2.1.1, §5.2.1.3).</summary>
+    private static bool Acceptable(CacheControlHeaderValue? requestCc, TimeSpan age, TimeSpan remaining) =>
+        requestCc is null ||
+        ((requestCc.MaxAge is null || age <= requestCc.MaxAge) && (requestCc.MinFresh is null || remaining >= requestCc.MinFresh));
+
+    /// <summary>must-revalidate, and for a shared cache proxy-revalidate and s-maxage, forbid serving stale (§5.2.2).</summary>
+    private bool NoStaleServing(CacheControlHeaderValue? cc) =>
+        cc is not null && (cc.MustRevalidate || (_options.Shared && (cc.ProxyRevalidate || cc.SharedMaxAge is not null)));
+
+    private async Task<HttpResponseMessage> FetchCoalescedAsync(string key, HttpRequestMessage request, string forward, CancellationToken cancellationToken)
+    {
+        if (!_coalescer.TryLead(key, out var lead))
+        {
+            var shared = await lead.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (shared is not null && VaryMatches(shared, request))
+            {
+                HttpCacheMetrics.Coalesced.Add(1, _cacheTag);
+                return Respond(shared, request, head: false, shared.AgeAt(_time.GetUtcNow()), $"{_options.Name}; fwd={forward}; collapsed");
+            }
+
+            return await FetchAsync(key, request, forward, cancellationToken).ConfigureAwait(false);
+        }
+
+        CacheEntry? stored = null;
+        try
+        {
+            var (response, entry) = await FetchAndStoreAsync(key, request, forward, cancellationToken).ConfigureAwait(false);
+            stored = entry;
+            return response;
+        }
+        finally
+        {
+            _coalescer.Complete(key, lead, stored);
+        }
+    }
+
+    private async Task<HttpResponseMessage> FetchAsync(string key, HttpRequestMessage request, string forward, CancellationToken cancellationToken)
+        => (await FetchAndStoreAsync(key, request, forward, cancellationToken).ConfigureAwait(false)).Response;
+
+    private async Task<(HttpResponseMessage Response, CacheEntry? Entry)> FetchAndStoreAsync(string key, HttpRequestMessage request, string forward, CancellationToken cancellationToken)
+    {
+        var requestTime = _time.GetUtcNow();
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return await StoreAsync(key, request, response, requestTime, $"fwd={forward}", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stores <paramref name="response"/> if RFC 9111 §3 allows it, and returns what the caller gets.</summary>
+    private async Task<(HttpResponseMessage Response, CacheEntry? Entry)> StoreAsync(
+        string key, HttpRequestMessage request, HttpResponseMessage response, DateTimeOffset requestTime, string forward, CancellationToken cancellationToken)
+    {
+        var responseTime = _time.GetUtcNow();
+        if (!IsStorable(request, response))
+        {
+            response.Headers.TryAddWithoutValidation("Cache-Status", $"{_options.Name}; {forward}");
+            return (response, null);
+        }
+
+        if (response.Content.Headers.ContentLength is long length && length > _options.MaxEntrySize)
+        {
+            response.Headers.TryAddWithoutValidation("Cache-Status", $"{_options.Name}; {forward}; detail=too-large");
+            return (response, null);
+        }
+
+        var body = await ReadBoundedAsync(response, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            response.Headers.TryAddWithoutValidation("Cache-Status", $"{_options.Name}; {forward}; detail=too-large");
+            return (response, null);
+        }
+
+        var entry = new CacheEntry
+        {
+            Key = key,
+            StatusCode = (int)response.StatusCode,
+            Headers = Copy(response.Headers),
+            ContentHeaders = Copy(response.Content.Headers),
+            Body = body,
+            RequestTime = requestTime,
+            ResponseTime = responseTime,
+            Vary = SecondaryKey(response, request),
+            Tags = Tags(response),
+        };
+        await _store.SetAsync(entry, cancellationToken).ConfigureAwait(false);
+        response.Dispose();
+        return (Respond(entry, request, head: false, age: null, $"{_options.Name}; {forward}; stored"), entry);
+    }
+
+    /// <summary>RFC 9111 §3 (with §3.5 for Authorization in a shared cache).</summary>
+    private bool IsStorable(HttpRequestMessage request, HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        if (request.Method != HttpMethod.Get || status < 200 || status == 206 || status == 304)
+        {
+            return false;
+        }
+
+        var requestCc = request.Headers.CacheControl;
+        var cc = response.Headers.CacheControl;
+        if (requestCc?.NoStore == true || cc?.NoStore == true)
+        {
+            return false;
+        }
+
+        if (_options.Shared && cc?.Private == true)
+        {
+            return false;
+        }
+
+        if (_options.Shared && request.Headers.Authorization is not null && !(cc is { Public: true } || cc?.SharedMaxAge is not null || cc?.MustRevalidate == true))
+        {
+            return false;
+        }
+
+        foreach (var vary in response.Headers.Vary)
+        {
+            if (vary == "*")
+            {
+                return false;
+            }
+        }
+
+        var explicitFreshness = cc?.MaxAge is not null || (_options.Shared && cc?.SharedMaxAge is not null) || response.Content.Headers.Expires is not null
+            || response.Content.Headers.TryGetValues("Expires", out _) || cc?.Public == true || (!_options.Shared && cc?.Private == true);
+        return explicitFreshness || Freshness.IsHeuristicallyCacheable(status);
+    }
+
+    private async Task<byte[]?> ReadBoundedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var limit = _options.MaxEntrySize;
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(response.Content.Headers.ContentLength ?? 16 * 1024, 256), limit + 1));
+        var total = 0;
+        try
+        {
+            while (true)
+            {
+                if (total == buffer.Length)
+                {
+                    if (total > limit)
+                    {
+                        break;
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
+                    buffer.AsSpan(0, total).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+            }
+
+            if (total > limit)
+            {
+                // Too large to store: hand the caller what was read followed by the rest, untouched.
+                var prefix = buffer.AsSpan(0, total).ToArray();
+                var headers = response.Content.Headers.ToArray();
+                response.Content = new StreamContent(new PrefixedStream(prefix, stream));
+                foreach (var header in headers)
+                {
+                    response.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
+
+                return null;
+            }
+
+            return buffer.AsSpan(0, total).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>§4.3: a conditional request for a stored response; 304 refreshes it, 5xx may serve it stale.</summary>
+    private async Task<HttpResponseMessage> ValidateAsync(CacheEntry entry, HttpRequestMessage request, bool head, string forward, CancellationToken cancellationToken)
+    {
+        HttpCacheMetrics.Revalidations.Add(1, _cacheTag);
+        using var conditional = Conditional(request, entry);
+        var requestTime = _time.GetUtcNow();
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(conditional, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException) when (StaleIfError(entry, request, requestTime))
+        {
+            return Respond(entry, request, head, entry.AgeAt(requestTime), $"{_options.Name}; fwd={forward}; detail=stale-if-error");
+        }
+
+        if (response.StatusCode == HttpStatusCode.NotModified)
+        {
+            var refreshed = Refresh(entry, response, requestTime, _time.GetUtcNow());
+            response.Dispose();
+            await _store.SetAsync(refreshed, cancellationToken).ConfigureAwait(false);
+            return Respond(refreshed, request, head, refreshed.AgeAt(_time.GetUtcNow()), $"{_options.Name}; fwd={forward}; fwd-status=304");
+        }
+
+        if (Freshness.IsServerError(response.StatusCode) && StaleIfError(entry, request, requestTime))
+        {
+            response.Dispose();
+            return Respond(entry, request, head, entry.AgeAt(requestTime), $"{_options.Name}; fwd={forward}; fwd-status={(int)response.StatusCode}; detail=stale-if-error");
+        }
+
+        if (head)
+        {
+            return response;
+        }
+
+        var status = (int)response.StatusCode;
+        var (result, _) = await StoreAsync(entry.Key, request, response, requestTime, $"fwd={forward}; fwd-status={status}", cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>RFC 5861 §4, within the window of the response's (or request's) stale-if-error.</summary>
+    private bool StaleIfError(CacheEntry entry, HttpRequestMessage request, DateTimeOffset now)
+    {
+        var cc = entry.CacheControl;
+        if (NoStaleServing(cc) || cc?.NoCache == true)
+        {
+            return false;
+        }
+
+        var window = Freshness.Extension(request.Headers.CacheControl, "stale-if-error") ?? Freshness.Extension(cc, "stale-if-error");
+        if (window is null)
+        {
+            return false;
+        }
+
+        var staleness = entry.AgeAt(now) - entry.Lifetime(_options);
+        return staleness <= window;
+    }
+
+    private void RevalidateInBackground(CacheEntry entry, HttpRequestMessage request)
+    {
+        if (!Revalidating.TryAdd(entry.Key, 0))
+        {
+            return; // once
+        }
+
+        var copy = Clone(request);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                using var response = await ValidateAsync(entry, copy, head: false, "stale", CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The stale response stays; the next request tries again.
+            }
+            finally
+            {
+                copy.Dispose();
+                Revalidating.TryRemove(entry.Key, out _);
+            }
+        });
+    }
+
+    /// <summary>§4.3.4: a 304 updates the stored headers (and the times its age is computed from).</summary>
+    private static CacheEntry Refresh(CacheEntry entry, HttpResponseMessage notModified, DateTimeOffset requestTime, DateTimeOffset responseTime)
+    {
+        var headers = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+        foreach (var header in entry.Headers)
+        {
+            headers[header.Key] = header.Value;
+        }
+
+        foreach (var header in notModified.Headers)
+        {
+            headers[header.Key] = [.. header.Value];
+        }
+
+        var contentHeaders = entry.ContentHeaders;
+        if (notModified.Content.Headers.Expires is not null || notModified.Content.Headers.LastModified is not null)
+        {
+            var merged = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+            foreach (var header in entry.ContentHeaders)
+            {
+                merged[header.Key] = header.Value;
+            }
+
+            foreach (var header in notModified.Content.Headers)
+            {
+                if (!string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
+                {
+                    merged[header.Key] = [.. header.Value];
+                }
+            }
+
+            contentHeaders = [.. merged];
+        }
+
+        return new CacheEntry
+        {
+            Key = entry.Key,
+            StatusCode = entry.StatusCode,
+            Headers = [.. headers],
+            ContentHeaders = contentHeaders,
+            Body = entry.Body,
+            RequestTime = requestTime,
+            ResponseTime = responseTime,
+            Vary = entry.Vary,
+            Tags = entry.Tags,
+        };
+    }
+
+    private static HttpResponseMessage Respond(CacheEntry entry, HttpRequestMessage request, bool head, TimeSpan? age, string cacheStatus)
+    {
+        if (age is not null && IsNotModifiedFor(request, entry))
+        {
+            var notModified = new HttpResponseMessage(HttpStatusCode.NotModified) { RequestMessage = request };
+            AddHeaders(notModified.Headers, entry.Headers);
+            notModified.Headers.Age = Floor(age.Value);
+            notModified.Headers.TryAddWithoutValidation("Cache-Status", cacheStatus);
+            return notModified;
+        }
+
+        var response = new HttpResponseMessage(entry.Status)
+        {
+            RequestMessage = request,
+            Content = head ? new ByteArrayContent([]) : new ByteArrayContent(entry.Body),
+        };
+        AddHeaders(response.Headers, entry.Headers);
+        foreach (var header in entry.ContentHeaders)
+        {
+            response.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        if (age is not null)
+        {
+            response.Headers.Age = Floor(age.Value);
+        }
+
+        response.Headers.TryAddWithoutValidation("Cache-Status", cacheStatus);
+        return response;
+    }
+
+    private static void AddHeaders(HttpResponseHeaders target, KeyValuePair<string, string[]>[] headers)
+    {
+        foreach (var header in headers)
+        {
+            if (!string.Equals(header.Key, "Age", StringComparison.OrdinalIgnoreCase) && !string.Equals(header.Key, "Cache-Status", StringComparison.OrdinalIgnoreCase))
+            {
+                target.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+    }
+
+    /// <summary>§4.3.2: a client's own conditional request answered from a fresh stored response.</summary>
+    private static bool IsNotModifiedFor(HttpRequestMessage request, CacheEntry entry)
+    {
+        var ifNoneMatch = request.Headers.IfNoneMatch;
+        if (ifNoneMatch.Count > 0)
+        {
+            var etag = entry.Header("ETag");
+            if (etag is null)
+            {
+                return false;
+            }
+
+            foreach (var candidate in ifNoneMatch)
+            {
+                if (candidate == EntityTagHeaderValue.Any || WeakEquals(candidate.Tag, etag))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        if (request.Headers.IfModifiedSince is { } since && Freshness.ParseDate(entry.Header("Last-Modified")) is { } lastModified)
+        {
+            return lastModified <= since;
+        }
+
+        return false;
+    }
+
+    private static bool WeakEquals(string a, string b)
+    {
+        static string Opaque(string tag) => tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag;
+        return Opaque(a.Trim()) == Opaque(b.Trim());
+    }
+
+    private static HttpRequestMessage Conditional(HttpRequestMessage request, CacheEntry entry)
+    {
+        var conditional = Clone(request);
+        if (!conditional.Headers.Contains("If-None-Match") && entry.Header("ETag") is { } etag)
+        {
+            conditional.Headers.TryAddWithoutValidation("If-None-Match", etag);
+        }
+
+        if (!conditional.Headers.Contains("If-Modified-Since") && entry.Header("Last-Modified") is { } lastModified)
+        {
+            conditional.Headers.TryAddWithoutValidation("If-Modified-Since", lastModified);
+        }
+
+        return conditional;
+    }
+
+    private static HttpRequestMessage Clone(HttpRequestMessage request)
+    {
+        var clone = new HttpRequestMessage(HttpMethod.Get, request.RequestUri)
+        {
+            Version = request.Version,
+            VersionPolicy = request.VersionPolicy,
+        };
+        foreach (var header in request.Headers)
+        {
+            clone.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        foreach (var option in request.Options)
+        {
+            ((IDictionary<string, object?>)clone.Options)[option.Key] = option.Value;
+        }
+
+        return clone;
+    }
+
+    /// <summary>§4.1: the stored variant whose secondary key matches the request, most recent first.</summary>
+    private static CacheEntry? Select(IReadOnlyList<CacheEntry> variants, HttpRequestMessage request)
+    {
+        CacheEntry? best = null;
+        for (var i = 0; i < variants.Count; i++)
+        {
+            var candidate = variants[i];
+            if (VaryMatches(candidate, request) && (best is null || candidate.ResponseTime > best.ResponseTime))
+            {
+                best = candidate;
+            }
+        }
+
+        return best;
+    }
+
+    private static bool VaryMatches(CacheEntry entry, HttpRequestMessage request)
+    {
+        foreach (var vary in entry.Vary)
+        {
+            if (NormalizedHeader(request, vary.Key) != vary.Value)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static KeyValuePair<string, string>[] SecondaryKey(HttpResponseMessage response, HttpRequestMessage request)
+    {
+        if (response.Headers.Vary.Count == 0)
+        {
+            return [];
+        }
+
+        var names = new List<string>();
+        foreach (var value in response.Headers.Vary)
+        {
+            foreach (var name in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                names.Add(name.ToLowerInvariant());
+            }
+        }
+
+        names.Sort(StringComparer.Ordinal);
+        var key = new KeyValuePair<string, string>[names.Count];
+        for (var i = 0; i < key.Length; i++)
+        {
+            key[i] = new(names[i], NormalizedHeader(request, names[i]));
+        }
+
+        return key;
+    }
+
+    /// <summary>§4.1: header values normalised (combined, white space around commas removed) for Vary matching.</summary>
+    private static string NormalizedHeader(HttpRequestMessage request, string name)
+    {
+        if (!request.Headers.TryGetValues(name, out var values) && (request.Content is null || !request.Content.Headers.TryGetValues(name, out values)))
+        {
+            return "\0absent";
+        }
+
+        var parts = new List<string>();
+        foreach (var value in values)
+        {
+            foreach (var part in value.Split(','))
+            {
+                parts.Add(part.Trim());
+            }
+        }
+
+        return string.Join(",", parts);
+    }
+
+    private string[] Tags(HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues(_options.TagHeader, out var values))
+        {
+            return [];
+        }
+
+        var tags = new List<string>();
+        foreach (var value in values)
+        {
+            foreach (var tag in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                tags.Add(tag);
+            }
+        }
+
+        return [.. tags];
+    }
+
+    private async Task InvalidateAfterUnsafeAsync(Uri uri, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await _store.RemoveAsync(uri.AbsoluteUri, cancellationToken).ConfigureAwait(false);
+        foreach (var related in new[] { response.Headers.Location, response.Content.Headers.ContentLocation })
+        {
+            if (related is null)
+            {
+                continue;
+            }
+
+            var target = related.IsAbsoluteUri ? related : new Uri(uri, related);
+            if (Uri.Compare(target, uri, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
+            {
+                await _store.RemoveAsync(target.AbsoluteUri, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static KeyValuePair<string, string[]>[] Copy(HttpHeaders headers)
+    {
+        var copy = new List<KeyValuePair<string, string[]>>();
+        foreach (var header in headers.NonValidated)
+        {
+            var values = new string[header.Value.Count];
+            var i = 0;
+            foreach (var value in header.Value)
+            {
+                values[i++] = value;
+            }
+
+            copy.Add(new(header.Key, values));
+        }
+
+        return [.. copy];
+    }
+
+    private HttpResponseMessage GatewayTimeout(HttpRequestMessage request)
+    {
+        var response = new HttpResponseMessage(HttpStatusCode.GatewayTimeout) { RequestMessage = request, Content = new ByteArrayContent([]) };
+        response.Headers.TryAddWithoutValidation("Cache-Status", $"{_options.Name}; fwd=miss; detail=only-if-cached");
+        return response;
+    }
+
+    private static TimeSpan Floor(TimeSpan age) => TimeSpan.FromSeconds(Math.Max(0, Math.Floor(age.TotalSeconds)));
+
+    private static string Seconds(TimeSpan value) => ((long)Math.Floor(value.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,51 @@
+namespace Watt.Embedded.Caching;
+
+/// <summary>Options of the RFC 9111 HTTP cache handler (bound from <c>Watt:HttpCache</c> for the mesh).</summary>
+public sealed class HttpCacheOptions
+{
+    /// <summary>
+    /// A shared cache (the default, and what the mesh uses) never stores <c>private</c> responses and
+    /// applies the <c>Authorization</c> rules of RFC 9111 §3.5; a private cache (false) does store them
+    /// and ignores <c>s-maxage</c>.
+    /// </summary>
+    public bool Shared { get; set; } = true;
+
+    /// <summary>Responses larger than this pass through untouched (not stored). Default 1 MiB.</summary>
+    public long MaxEntrySize { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Origins (<c>scheme://host[:port]</c>) whose responses this client caches; empty (the default) means all.
+    /// </summary>
+    public List<string> Origins { get; set; } = [];
+
+    /// <summary>
+    /// Freshness lifetime for cacheable responses that state none (no max-age, Expires, or Last-Modified
+    /// for heuristics). <see langword="null"/> (the default) means such responses are stale at once.
+    /// </summary>
+    public TimeSpan? DefaultLifetime { get; set; }
+
+    /// <summary>Fraction of the time since Last-Modified used as heuristic freshness (RFC 9111 §4.2.2). Default 0.1.</summary>
+    public double HeuristicFraction { get; set; } = 0.1;
+
+    /// <summary>Upper bound of heuristic freshness. Default one day.</summary>
+    public TimeSpan HeuristicMaximum { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>The response header whose comma-separated values tag an entry. Default <c>X-Cache-Tags</c>.</summary>
+    public string TagHeader { get; set; } = "X-Cache-Tags";
+
+    /// <summary>The cache's name in the <c>Cache-Status</c> header (RFC 9211). Default <c>Watt</c>.</summary>
+    public string Name { get; set; } = "Watt";
+
+    /// <summary>Limits of the default in-memory store.</summary>
+    public MemoryStoreOptions Memory { get; set; } = new();
+}
+
+/// <summary>Bounds of the in-memory store; the least recently used entries are evicted first.</summary>
+public sealed class MemoryStoreOptions
+{
+    /// <summary>Total bytes of bodies and headers kept. Default 64 MiB.</summary>
+    public long MaxBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Number of entries kept. Default 10 000.</summary>
+    public int MaxEntries { get; set; } = 10_000;
+}
