@@ -4,6 +4,15 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# Servers the tests start themselves: redis-server (distributed HTTP cache store).
+if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; then
+  echo "Installing redis-server (apt)..."
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+  # The package starts a system instance; the tests start their own on free ports.
+  ($SUDO service redis-server stop || true) >/dev/null 2>&1
+fi
+
 results=.artifacts/test-results
 rm -rf "$results"
 mkdir -p "$results"

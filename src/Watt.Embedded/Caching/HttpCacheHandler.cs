@@ -292,9 +292,22 @@ public sealed class HttpCacheHandler : DelegatingHandler
             }
         }
 
-        var explicitFreshness = cc?.MaxAge is not null || (_options.Shared && cc?.SharedMaxAge is not null) || response.Content.Headers.Expires is not null
+        if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
+        {
+            return false; // an event stream is never buffered
+        }
+
+        var explicitFreshness = cc?.MaxAge is not null || (_options.Shared && cc?.SharedMaxAge is not null)
             || response.Content.Headers.TryGetValues("Expires", out _) || cc?.Public == true || (!_options.Shared && cc?.Private == true);
-        return explicitFreshness || Freshness.IsHeuristicallyCacheable(status);
+        if (explicitFreshness)
+        {
+            return true;
+        }
+
+        // Heuristically cacheable (RFC 9110 §15.1) - but only worth storing (and buffering) if it can be
+        // fresh (Last-Modified heuristics, a configured default) or validated (ETag).
+        return Freshness.IsHeuristicallyCacheable(status)
+            && (response.Content.Headers.LastModified is not null || response.Headers.ETag is not null || _options.DefaultLifetime is not null);
     }
 
     private async Task<byte[]?> ReadBoundedAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -190,6 +190,7 @@ internal sealed class WattOptionsValidator(
         CheckChildren(section.GetSection(nameof(WattOptions.Restart)), typeof(RestartOptions), errors);
         CheckChildren(section.GetSection(nameof(WattOptions.Mesh)), typeof(Mesh.MeshOptions), errors);
         CheckChildren(section.GetSection($"{nameof(WattOptions.Mesh)}:{nameof(Mesh.MeshOptions.Ingress)}"), typeof(Mesh.MeshIngressOptions), errors);
+        CheckChildren(section.GetSection($"{nameof(WattOptions.Mesh)}:{nameof(Mesh.MeshOptions.Cache)}"), typeof(Mesh.MeshCacheOptions), errors);
         foreach (var service in section.GetSection(nameof(WattOptions.Services)).GetChildren())
         {
             CheckChildren(service.GetSection(nameof(WattServiceOptions.Restart)), typeof(RestartOptions), errors);

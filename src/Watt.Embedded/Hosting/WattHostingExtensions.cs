@@ -59,7 +59,13 @@ public static class WattHostingExtensions
         services.AddSingleton<ServiceRouter>();
         services.AddSingleton<MeshIngress>();
         services.AddSingleton<IMeshIngress>(sp => sp.GetRequiredService<MeshIngress>());
-        MeshServices.AddTo(services, sp => sp.GetRequiredService<ServiceRouter>(), ServiceRouter.HostCaller);
+        services.AddWattHttpCacheStore();
+        services.AddSingleton(sp => new MeshShared(
+            sp.GetRequiredService<ServiceRouter>(),
+            sp.GetRequiredService<Watt.Embedded.Caching.Stores.IHttpCacheStore>(),
+            sp.GetRequiredService<Watt.Embedded.Caching.RequestCoalescer>(),
+            sp.GetRequiredService<TimeProvider>()));
+        MeshServices.AddTo(services, sp => sp.GetRequiredService<MeshShared>(), ServiceRouter.HostCaller);
         services.AddSingleton<WattRuntime>();
         services.AddHostedService(sp => sp.GetRequiredService<WattRuntime>());
         services.AddSingleton<WattPipelineMarker>();

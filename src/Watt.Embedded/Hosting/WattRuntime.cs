@@ -27,6 +27,7 @@ internal sealed class WattRuntime : IHostedService
     private readonly ILogger _logger;
     private readonly ServiceRouter _router;
     private readonly MeshIngress _ingress;
+    private readonly MeshShared _mesh;
     private IReadOnlyList<ServiceRuntime> _startOrder = [];
 
     public WattRuntime(
@@ -39,8 +40,10 @@ internal sealed class WattRuntime : IHostedService
         TimeProvider time,
         IOptions<HostOptions> hostOptions,
         ServiceRouter router,
-        MeshIngress ingress)
+        MeshIngress ingress,
+        MeshShared mesh)
     {
+        _mesh = mesh;
         _router = router;
         _ingress = ingress;
         _options = options;
@@ -115,7 +118,7 @@ internal sealed class WattRuntime : IHostedService
         {
             var context = new ServiceHostContext(
                 definition.Name, i, _environment, _configuration, overlay, _loggerFactory, overrides, _hostOptions.Value.ShutdownTimeout,
-                services => MeshServices.AddTo(services, _ => _router, definition.Name));
+                services => MeshServices.AddTo(services, _ => _mesh, definition.Name));
             workers[i] = new WorkerRuntime(definition.Factory, context, restart, _time, logger);
         }
 

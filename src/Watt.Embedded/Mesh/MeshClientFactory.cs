@@ -38,13 +38,14 @@ internal sealed class MeshClientFactory(IHttpClientFactory clients, IHttpMessage
 /// <summary>Registers the mesh in one container (the host's or a service's).</summary>
 internal static class MeshServices
 {
-    public static void AddTo(IServiceCollection services, Func<IServiceProvider, ServiceRouter> router, string caller)
+    public static void AddTo(IServiceCollection services, Func<IServiceProvider, MeshShared> mesh, string caller)
     {
         services.AddHttpClient();
         services.AddHttpClient(MeshClientFactory.ClientName);
         services.AddSingleton<IHttpMessageHandlerBuilderFilter>(sp =>
-            new MeshHandlerBuilderFilter(router(sp), caller, sp.GetRequiredService<ILoggerFactory>()));
+            new MeshHandlerBuilderFilter(mesh(sp), caller, sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton<IMeshClientFactory>(sp => new MeshClientFactory(
-            sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<IHttpMessageHandlerFactory>(), router(sp)));
+            sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<IHttpMessageHandlerFactory>(), mesh(sp).Router));
+        services.TryAddSingleton<Caching.IHttpCacheInvalidator>(sp => new Caching.HttpCacheInvalidator(mesh(sp).CacheStore));
     }
 }

@@ -14,6 +14,16 @@ public sealed class MeshOptions
 
     /// <summary>The loopback listener through which child processes reach the mesh.</summary>
     public MeshIngressOptions Ingress { get; set; } = new();
+
+    /// <summary>The HTTP cache in front of mesh calls (RFC 9111, shared), on by default.</summary>
+    public MeshCacheOptions Cache { get; set; } = new();
+}
+
+/// <summary>The HTTP cache of mesh calls: one store for the host and every service, so a tag invalidated anywhere is gone everywhere.</summary>
+public sealed class MeshCacheOptions
+{
+    /// <summary>Whether mesh calls go through the cache. Default true.</summary>
+    public bool Enabled { get; set; } = true;
 }
 
 /// <summary>Options of the mesh ingress, the loopback listener for processes the host started.</summary>

@@ -17,6 +17,9 @@ internal sealed class ServiceRouter
 
     public string Domain => _options.Domain;
 
+    /// <summary>Whether mesh calls go through the HTTP cache (<c>Watt:Mesh:Cache:Enabled</c>).</summary>
+    public bool CacheEnabled => _options.Cache.Enabled;
+
     public IReadOnlyDictionary<string, ServiceRuntime> Services => _services;
 
     /// <summary>Makes the started services reachable.</summary>
