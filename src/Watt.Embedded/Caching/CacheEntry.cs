@@ -102,6 +102,37 @@ public sealed class CacheEntry
     /// <summary>The freshness lifetime (§4.2.1), computed once per entry and options.</summary>
     internal TimeSpan Lifetime(HttpCacheOptions options) => _lifetime ??= Freshness.Lifetime(this, CacheControl, options);
 
+    private (long Seconds, string Text) _age;
+    private (long Seconds, string Text) _hitStatus;
+
+    /// <summary>The Age header value for <paramref name="seconds"/>, reused while it does not change.</summary>
+    internal string AgeText(long seconds)
+    {
+        var cached = _age;
+        if (cached.Text is not null && cached.Seconds == seconds)
+        {
+            return cached.Text;
+        }
+
+        var text = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _age = (seconds, text);
+        return text;
+    }
+
+    /// <summary>The Cache-Status of a fresh hit with <paramref name="ttl"/> seconds left, reused while it does not change.</summary>
+    internal string HitStatus(string cacheName, long ttl)
+    {
+        var cached = _hitStatus;
+        if (cached.Text is not null && cached.Seconds == ttl)
+        {
+            return cached.Text;
+        }
+
+        var text = $"{cacheName}; hit; ttl={ttl.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        _hitStatus = (ttl, text);
+        return text;
+    }
+
     /// <summary>The current age (§4.2.3): the corrected initial age, computed once, plus the resident time.</summary>
     internal TimeSpan AgeAt(DateTimeOffset now)
     {

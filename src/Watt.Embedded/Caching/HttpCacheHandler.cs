@@ -42,20 +42,26 @@ public sealed class HttpCacheHandler : DelegatingHandler
     }
 
     /// <inheritdoc />
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var uri = request.RequestUri;
         if (uri is null || !uri.IsAbsoluteUri || !Caches(uri))
         {
-            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return base.SendAsync(request, cancellationToken);
         }
 
         var method = request.Method;
         if (method == HttpMethod.Get || method == HttpMethod.Head)
         {
-            return await SendSafeAsync(request, uri, method == HttpMethod.Head, cancellationToken).ConfigureAwait(false);
+            return SendSafeAsync(request, uri, method == HttpMethod.Head, cancellationToken);
         }
 
+        return SendUnsafeAsync(request, uri, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendUnsafeAsync(HttpRequestMessage request, Uri uri, CancellationToken cancellationToken)
+    {
+        var method = request.Method;
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (method != HttpMethod.Options && method != HttpMethod.Trace && (int)response.StatusCode is >= 200 and < 400)
         {
@@ -110,7 +116,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
                 if (remaining > TimeSpan.Zero && Acceptable(requestCc, age, remaining))
                 {
                     HttpCacheMetrics.Hits.Add(1, _cacheTag);
-                    return Respond(entry, request, head, age, $"{_options.Name}; hit; ttl={Seconds(remaining)}");
+                    return Respond(entry, request, head, age, entry.HitStatus(_options.Name, (long)remaining.TotalSeconds));
                 }
 
                 var staleness = -remaining;
@@ -160,9 +166,14 @@ public sealed class HttpCacheHandler : DelegatingHandler
 
     private static bool HasPragmaNoCache(HttpRequestMessage request)
     {
-        foreach (var pragma in request.Headers.Pragma)
+        if (!request.Headers.NonValidated.TryGetValues("Pragma", out var values))
         {
-            if (string.Equals(pragma.Name, "no-cache", StringComparison.OrdinalIgnoreCase))
+            return false;
+        }
+
+        foreach (var value in values)
+        {
+            if (value.Contains("no-cache", StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
@@ -503,7 +514,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
         {
             var notModified = new HttpResponseMessage(HttpStatusCode.NotModified) { RequestMessage = request };
             AddHeaders(notModified.Headers, entry.Headers);
-            notModified.Headers.Age = Floor(age.Value);
+            notModified.Headers.TryAddWithoutValidation("Age", entry.AgeText((long)Floor(age.Value).TotalSeconds));
             notModified.Headers.TryAddWithoutValidation("Cache-Status", cacheStatus);
             return notModified;
         }
@@ -514,25 +525,27 @@ public sealed class HttpCacheHandler : DelegatingHandler
             Content = head ? new ByteArrayContent([]) : new ByteArrayContent(entry.Body),
         };
         AddHeaders(response.Headers, entry.Headers);
-        foreach (var header in entry.ContentHeaders)
-        {
-            response.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
-        }
+        AddHeaders(response.Content.Headers, entry.ContentHeaders);
 
         if (age is not null)
         {
-            response.Headers.Age = Floor(age.Value);
+            response.Headers.Remove("Age");
+            response.Headers.TryAddWithoutValidation("Age", entry.AgeText((long)Floor(age.Value).TotalSeconds));
         }
 
         response.Headers.TryAddWithoutValidation("Cache-Status", cacheStatus);
         return response;
     }
 
-    private static void AddHeaders(HttpResponseHeaders target, KeyValuePair<string, string[]>[] headers)
+    private static void AddHeaders(HttpHeaders target, KeyValuePair<string, string[]>[] headers)
     {
         foreach (var header in headers)
         {
-            if (!string.Equals(header.Key, "Age", StringComparison.OrdinalIgnoreCase) && !string.Equals(header.Key, "Cache-Status", StringComparison.OrdinalIgnoreCase))
+            if (header.Value.Length == 1)
+            {
+                target.TryAddWithoutValidation(header.Key, header.Value[0]);
+            }
+            else
             {
                 target.TryAddWithoutValidation(header.Key, header.Value);
             }
@@ -542,6 +555,12 @@ public sealed class HttpCacheHandler : DelegatingHandler
     /// <summary>§4.3.2: a client's own conditional request answered from a fresh stored response.</summary>
     private static bool IsNotModifiedFor(HttpRequestMessage request, CacheEntry entry)
     {
+        var nonValidated = request.Headers.NonValidated;
+        if (!nonValidated.Contains("If-None-Match") && !nonValidated.Contains("If-Modified-Since"))
+        {
+            return false;
+        }
+
         var ifNoneMatch = request.Headers.IfNoneMatch;
         if (ifNoneMatch.Count > 0)
         {
@@ -729,6 +748,11 @@ public sealed class HttpCacheHandler : DelegatingHandler
         var copy = new List<KeyValuePair<string, string[]>>();
         foreach (var header in headers.NonValidated)
         {
+            if (string.Equals(header.Key, "Cache-Status", StringComparison.OrdinalIgnoreCase))
+            {
+                continue; // a cache's own status is not part of the stored response
+            }
+
             var values = new string[header.Value.Count];
             var i = 0;
             foreach (var value in header.Value)

@@ -39,8 +39,12 @@ public sealed class MemoryHttpCacheStore : IHttpCacheStore
                 return new([]);
             }
 
-            _lru.Remove(node.Lru);
-            _lru.AddFirst(node.Lru);
+            if (_lru.First != node.Lru)
+            {
+                _lru.Remove(node.Lru);
+                _lru.AddFirst(node.Lru);
+            }
+
             return new(node.Variants);
         }
     }
