@@ -14,6 +14,18 @@ public static class OrdersApi
             // PathBase is the mount (/orders), so links built from the request are right from outside.
             return Results.Created($"{context.Request.PathBase}/{created.Id}", created);
         });
+        // A call to another service through the in-memory mesh: no socket, same trace, cached per RFC 9111.
+        app.MapGet("/{id:int}/product", async (int id, OrderStore store, IHttpClientFactory clients) =>
+        {
+            if (store.Find(id) is not { } order)
+            {
+                return Results.NotFound();
+            }
+
+            var products = await clients.CreateClient().GetFromJsonAsync<CatalogPage>("http://catalog.plt.local/products");
+            var product = products?.Products.FirstOrDefault(p => p.Name == order.Product);
+            return Results.Ok(new { order, product });
+        });
         app.MapGet("/whoami", (HttpContext context, IConfiguration config, WorkerIdentity worker) => new
         {
             service = "orders",
@@ -24,6 +36,12 @@ public static class OrdersApi
         });
     }
 }
+
+/// <summary>The catalog's product list, as the orders service reads it over the mesh.</summary>
+public sealed record CatalogPage(string Title, List<CatalogProduct> Products);
+
+/// <summary>A product of the catalog.</summary>
+public sealed record CatalogProduct(int Id, string Name, decimal Price);
 
 /// <summary>Identifies one worker (container) of the service.</summary>
 public sealed class WorkerIdentity

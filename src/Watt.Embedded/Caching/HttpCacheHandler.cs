@@ -24,6 +24,8 @@ public sealed class HttpCacheHandler : DelegatingHandler
     private readonly RequestCoalescer _coalescer;
     private readonly Func<Uri, bool>? _filter;
     private readonly KeyValuePair<string, object?> _cacheTag;
+    private readonly string _statusUriMiss;
+    private readonly string _statusVaryMiss;
 
     /// <summary>Creates the handler.</summary>
     /// <param name="store">Where entries are kept.</param>
@@ -39,6 +41,8 @@ public sealed class HttpCacheHandler : DelegatingHandler
         _coalescer = coalescer ?? new RequestCoalescer();
         _filter = filter;
         _cacheTag = new("cache", options.Name);
+        _statusUriMiss = options.Name + "; fwd=uri-miss";
+        _statusVaryMiss = options.Name + "; fwd=vary-miss";
     }
 
     /// <inheritdoc />
@@ -202,15 +206,19 @@ public sealed class HttpCacheHandler : DelegatingHandler
                 return Respond(shared, request, head: false, shared.AgeAt(_time.GetUtcNow()), $"{_options.Name}; fwd={forward}; collapsed");
             }
 
-            return await FetchAsync(key, request, forward, cancellationToken).ConfigureAwait(false);
+            var requestTime = _time.GetUtcNow();
+            var own = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return (await StoreAsync(key, request, own, requestTime, "fwd=" + forward, cancellationToken).ConfigureAwait(false)).Response;
         }
 
         CacheEntry? stored = null;
         try
         {
-            var (response, entry) = await FetchAndStoreAsync(key, request, forward, cancellationToken).ConfigureAwait(false);
+            var requestTime = _time.GetUtcNow();
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var (result, entry) = await StoreAsync(key, request, response, requestTime, Forward(forward), cancellationToken).ConfigureAwait(false);
             stored = entry;
-            return response;
+            return result;
         }
         finally
         {
@@ -218,33 +226,43 @@ public sealed class HttpCacheHandler : DelegatingHandler
         }
     }
 
-    private async Task<HttpResponseMessage> FetchAsync(string key, HttpRequestMessage request, string forward, CancellationToken cancellationToken)
-        => (await FetchAndStoreAsync(key, request, forward, cancellationToken).ConfigureAwait(false)).Response;
-
-    private async Task<(HttpResponseMessage Response, CacheEntry? Entry)> FetchAndStoreAsync(string key, HttpRequestMessage request, string forward, CancellationToken cancellationToken)
+    private static string Forward(string forward) => forward switch
     {
-        var requestTime = _time.GetUtcNow();
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        return await StoreAsync(key, request, response, requestTime, $"fwd={forward}", cancellationToken).ConfigureAwait(false);
-    }
+        "uri-miss" => "fwd=uri-miss",
+        "vary-miss" => "fwd=vary-miss",
+        _ => "fwd=" + forward,
+    };
 
     /// <summary>Stores <paramref name="response"/> if RFC 9111 §3 allows it, and returns what the caller gets.</summary>
-    private async Task<(HttpResponseMessage Response, CacheEntry? Entry)> StoreAsync(
+    private ValueTask<(HttpResponseMessage Response, CacheEntry? Entry)> StoreAsync(
         string key, HttpRequestMessage request, HttpResponseMessage response, DateTimeOffset requestTime, string forward, CancellationToken cancellationToken)
     {
-        var responseTime = _time.GetUtcNow();
         if (!IsStorable(request, response))
         {
-            response.Headers.TryAddWithoutValidation("Cache-Status", $"{_options.Name}; {forward}");
-            return (response, null);
+            response.Headers.TryAddWithoutValidation("Cache-Status", Status(forward));
+            return new((response, null));
         }
 
         if (response.Content.Headers.ContentLength is long length && length > _options.MaxEntrySize)
         {
             response.Headers.TryAddWithoutValidation("Cache-Status", $"{_options.Name}; {forward}; detail=too-large");
-            return (response, null);
+            return new((response, null));
         }
 
+        return new(StoreBufferedAsync(key, request, response, requestTime, forward, cancellationToken));
+    }
+
+    private string Status(string forward) => forward switch
+    {
+        "fwd=uri-miss" => _statusUriMiss,
+        "fwd=vary-miss" => _statusVaryMiss,
+        _ => $"{_options.Name}; {forward}",
+    };
+
+    private async Task<(HttpResponseMessage Response, CacheEntry? Entry)> StoreBufferedAsync(
+        string key, HttpRequestMessage request, HttpResponseMessage response, DateTimeOffset requestTime, string forward, CancellationToken cancellationToken)
+    {
+        var responseTime = _time.GetUtcNow();
         var body = await ReadBoundedAsync(response, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {

@@ -27,6 +27,17 @@ public sealed class WebApplicationFactoryTests(WebApplicationFactory<Program> fa
     }
 
     [Fact]
+    public async Task The_orders_service_reaches_the_catalog_app_through_the_mesh()
+    {
+        using var client = factory.CreateClient();
+
+        var body = await client.GetStringAsync("/orders/1/product");
+
+        Assert.Contains("\"price\":249", body);
+        Assert.Contains("Espresso machine", body);
+    }
+
+    [Fact]
     public async Task A_test_replaces_a_registration_inside_one_service()
     {
         var store = new OrderStore();
