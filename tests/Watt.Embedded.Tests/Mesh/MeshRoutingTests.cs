@@ -190,23 +190,7 @@ public sealed class MeshRoutingTests
         await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w => w.AddService("chat", map: app =>
         {
             app.UseWebSockets();
-            app.Map("/ws", async (HttpContext c) =>
-            {
-                using var socket = await c.WebSockets.AcceptWebSocketAsync();
-                var buffer = new byte[1024];
-                while (true)
-                {
-                    var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
-                    if (result.MessageType == WebSocketMessageType.Close)
-                    {
-                        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
-                        return;
-                    }
-
-                    await socket.SendAsync(Encoding.UTF8.GetBytes("echo:" + Encoding.UTF8.GetString(buffer, 0, result.Count)), WebSocketMessageType.Text, true, CancellationToken.None);
-                    await socket.SendAsync(Encoding.UTF8.GetBytes("server push"), WebSocketMessageType.Text, true, CancellationToken.None);
-                }
-            });
+            app.Map("/ws", (HttpContext c) => TestEndpoints.EchoWebSocketAsync(c, (_, text) => ["echo:" + text, "server push"]));
         })));
         using var invoker = host.App.Services.GetRequiredService<IMeshClientFactory>().CreateInvoker();
         using var socket = new ClientWebSocket();

@@ -189,18 +189,7 @@ public sealed class MeshLargeBodyTests
         const long size = 100L * 1024 * 1024;
         await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w => w.AddService("bulk", map: app =>
         {
-            app.MapPost("/upload", async (HttpContext c) =>
-            {
-                var buffer = new byte[64 * 1024];
-                long total = 0;
-                int read;
-                while ((read = await c.Request.Body.ReadAsync(buffer)) > 0)
-                {
-                    total += read;
-                }
-
-                return total;
-            });
+            app.MapPost("/upload", async (HttpContext c) => await TestEndpoints.CountRequestBytesAsync(c));
             app.MapGet("/download", async (HttpContext c) =>
             {
                 c.Response.ContentLength = size;

@@ -159,18 +159,7 @@ public sealed class MountStreamingTests
     {
         const long size = 50L * 1024 * 1024;
         await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w => w.AddService("upload", map: app =>
-            app.MapPost("/", async (HttpContext c) =>
-            {
-                var buffer = new byte[64 * 1024];
-                long total = 0;
-                int read;
-                while ((read = await c.Request.Body.ReadAsync(buffer)) > 0)
-                {
-                    total += read;
-                }
-
-                return total;
-            })).MountAt("/upload")));
+            app.MapPost("/", async (HttpContext c) => await TestEndpoints.CountRequestBytesAsync(c))).MountAt("/upload")));
         await host.Client.GetAsync("/upload"); // warm up
 
         var before = GC.GetTotalAllocatedBytes(precise: true);
@@ -215,23 +204,7 @@ public sealed class MountStreamingTests
         await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w => w.AddService("chat", map: app =>
         {
             app.UseWebSockets();
-            app.Map("/ws", async (HttpContext c) =>
-            {
-                using var socket = await c.WebSockets.AcceptWebSocketAsync();
-                var buffer = new byte[1024];
-                while (true)
-                {
-                    var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
-                    if (result.MessageType == WebSocketMessageType.Close)
-                    {
-                        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
-                        return;
-                    }
-
-                    var text = "echo:" + Encoding.UTF8.GetString(buffer, 0, result.Count) + "@" + c.Request.PathBase;
-                    await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
-                }
-            });
+            app.Map("/ws", (HttpContext c) => TestEndpoints.EchoWebSocketAsync(c, (ctx, text) => ["echo:" + text + "@" + ctx.Request.PathBase]));
         }).MountAt("/chat")));
 
         using var client = new ClientWebSocket();
