@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -16,8 +15,6 @@ namespace Watt.Embedded.Caching;
 /// </summary>
 public sealed class HttpCacheHandler : DelegatingHandler
 {
-    private static readonly ConcurrentDictionary<string, byte> Revalidating = new(StringComparer.Ordinal);
-
     private readonly IHttpCacheStore _store;
     private readonly HttpCacheOptions _options;
     private readonly TimeProvider _time;
@@ -454,7 +451,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
 
     private void RevalidateInBackground(CacheEntry entry, HttpRequestMessage request)
     {
-        if (!Revalidating.TryAdd(entry.Key, 0))
+        if (!_coalescer.TryStartRevalidation(entry.Key))
         {
             return; // once
         }
@@ -473,7 +470,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
             finally
             {
                 copy.Dispose();
-                Revalidating.TryRemove(entry.Key, out _);
+                _coalescer.EndRevalidation(entry.Key);
             }
         });
     }

@@ -1,6 +1,10 @@
 namespace Watt.Embedded.Caching;
 
-/// <summary>Options of the RFC 9111 HTTP cache handler (bound from <c>Watt:HttpCache</c> for the mesh).</summary>
+/// <summary>
+/// Options of the RFC 9111 HTTP cache handler, per client (<c>AddWattHttpCache(o =&gt; ...)</c>, named after
+/// the client). The limits of the shared in-memory store (<see cref="Memory"/>) come from the unnamed options
+/// (<c>services.Configure&lt;HttpCacheOptions&gt;(o =&gt; o.Memory.MaxBytes = ...)</c>).
+/// </summary>
 public sealed class HttpCacheOptions
 {
     /// <summary>

@@ -48,6 +48,7 @@ public static class HttpCacheServiceCollectionExtensions
         services.TryAddSingleton<IHttpCacheStore>(sp => new MemoryHttpCacheStore(sp.GetRequiredService<IOptions<HttpCacheOptions>>().Value.Memory));
         services.TryAddSingleton<RequestCoalescer>();
         services.TryAddSingleton<IHttpCacheInvalidator, HttpCacheInvalidator>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HttpCacheOptions>, HttpCacheOptionsValidator>());
         return services;
     }
 

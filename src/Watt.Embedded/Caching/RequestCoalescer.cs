@@ -9,6 +9,13 @@ namespace Watt.Embedded.Caching;
 public sealed class RequestCoalescer
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<CacheEntry?>> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _revalidating = new(StringComparer.Ordinal);
+
+    /// <summary>Claims the one background revalidation of <paramref name="key"/> (stale-while-revalidate).</summary>
+    internal bool TryStartRevalidation(string key) => _revalidating.TryAdd(key, 0);
+
+    /// <summary>Ends the background revalidation of <paramref name="key"/>.</summary>
+    internal void EndRevalidation(string key) => _revalidating.TryRemove(key, out _);
 
     /// <summary>Leads the request for <paramref name="key"/> (returns a completion to set), or joins one in flight.</summary>
     internal bool TryLead(string key, out TaskCompletionSource<CacheEntry?> completion)

@@ -37,4 +37,21 @@ public sealed class RegistrationTests
         Assert.StartsWith("api-cache; hit; ttl=", Status(hit));
         Assert.Equal(before + 2, CountingHandler.Calls);
     }
+
+    [Fact]
+    public async Task Invalid_options_fail_with_a_message_naming_the_client_and_the_option()
+    {
+        var services = new ServiceCollection();
+        services.AddHttpClient("bad").AddWattHttpCache(o =>
+        {
+            o.MaxEntrySize = 0;
+            o.Origins.Add("api.test");
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<IHttpClientFactory>().CreateClient("bad"));
+
+        Assert.Contains("HttpCacheOptions of client 'bad': MaxEntrySize must be greater than 0 (was 0)", error.Message);
+        Assert.Contains("Origins entry 'api.test' must be scheme://host[:port]", error.Message);
+    }
 }

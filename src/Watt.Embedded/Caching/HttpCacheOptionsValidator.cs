@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Options;
+
+namespace Watt.Embedded.Caching;
+
+/// <summary>Checks <see cref="HttpCacheOptions"/> when a client's cache is created; messages name the option and the client.</summary>
+internal sealed class HttpCacheOptionsValidator : IValidateOptions<HttpCacheOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HttpCacheOptions options)
+    {
+        var errors = new List<string>();
+        var owner = string.IsNullOrEmpty(name) ? "HttpCacheOptions" : $"HttpCacheOptions of client '{name}'";
+        if (options.MaxEntrySize <= 0)
+        {
+            errors.Add($"{owner}: MaxEntrySize must be greater than 0 (was {options.MaxEntrySize}).");
+        }
+
+        if (options.HeuristicFraction is < 0 or > 1)
+        {
+            errors.Add($"{owner}: HeuristicFraction must be between 0 and 1 (was {options.HeuristicFraction}).");
+        }
+
+        if (options.DefaultLifetime is { } lifetime && lifetime < TimeSpan.Zero)
+        {
+            errors.Add($"{owner}: DefaultLifetime must not be negative (was {lifetime}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.TagHeader) || string.IsNullOrWhiteSpace(options.Name))
+        {
+            errors.Add($"{owner}: TagHeader and Name must not be empty.");
+        }
+
+        if (options.Memory.MaxBytes <= 0 || options.Memory.MaxEntries <= 0)
+        {
+            errors.Add($"{owner}: Memory.MaxBytes and Memory.MaxEntries must be greater than 0 (were {options.Memory.MaxBytes} and {options.Memory.MaxEntries}).");
+        }
+
+        foreach (var origin in options.Origins)
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.AbsolutePath != "/" || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                errors.Add($"{owner}: Origins entry '{origin}' must be scheme://host[:port] (http or https).");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
