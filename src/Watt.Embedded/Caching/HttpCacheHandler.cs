@@ -96,12 +96,26 @@ public sealed class HttpCacheHandler : DelegatingHandler
         return false;
     }
 
-    private async Task<HttpResponseMessage> SendSafeAsync(HttpRequestMessage request, Uri uri, bool head, CancellationToken cancellationToken)
+    private Task<HttpResponseMessage> SendSafeAsync(HttpRequestMessage request, Uri uri, bool head, CancellationToken cancellationToken)
     {
         var key = uri.AbsoluteUri;
+        var lookup = _store.GetAsync(key, cancellationToken);
+        return lookup.IsCompletedSuccessfully
+            ? Decide(request, head, key, lookup.Result, cancellationToken)
+            : DecideAfterLookupAsync(request, head, key, lookup, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> DecideAfterLookupAsync(HttpRequestMessage request, bool head, string key, ValueTask<IReadOnlyList<CacheEntry>> lookup, CancellationToken cancellationToken)
+    {
+        var variants = await lookup.ConfigureAwait(false);
+        return await Decide(request, head, key, variants, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Answers from a stored response when RFC 9111 allows it; otherwise validates or forwards.</summary>
+    private Task<HttpResponseMessage> Decide(HttpRequestMessage request, bool head, string key, IReadOnlyList<CacheEntry> variants, CancellationToken cancellationToken)
+    {
         var requestCc = request.Headers.CacheControl;
         var requestNoCache = requestCc?.NoCache == true || (requestCc is null && HasPragmaNoCache(request));
-        var variants = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
         var entry = Select(variants, request);
         var now = _time.GetUtcNow();
 
@@ -117,7 +131,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
                 if (remaining > TimeSpan.Zero && Acceptable(requestCc, age, remaining))
                 {
                     HttpCacheMetrics.Hits.Add(1, _cacheTag);
-                    return Respond(entry, request, head, age, entry.HitStatus(_options.Name, (long)remaining.TotalSeconds));
+                    return Task.FromResult(Respond(entry, request, head, age, entry.HitStatus(_options.Name, (long)remaining.TotalSeconds)));
                 }
 
                 var staleness = -remaining;
@@ -127,7 +141,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
                     if (requestCc is { MaxStale: true } && (requestCc.MaxStaleLimit is null || staleness <= requestCc.MaxStaleLimit) && Acceptable(requestCc, age, TimeSpan.MaxValue))
                     {
                         HttpCacheMetrics.Hits.Add(1, _cacheTag);
-                        return Respond(entry, request, head, age, $"{_options.Name}; hit; ttl={Seconds(remaining)}");
+                        return Task.FromResult(Respond(entry, request, head, age, $"{_options.Name}; hit; ttl={Seconds(remaining)}"));
                     }
 
                     // RFC 5861 §3: serve stale while one background request revalidates.
@@ -135,34 +149,34 @@ public sealed class HttpCacheHandler : DelegatingHandler
                     {
                         RevalidateInBackground(entry, request);
                         HttpCacheMetrics.Hits.Add(1, _cacheTag);
-                        return Respond(entry, request, head, age, $"{_options.Name}; hit; ttl={Seconds(remaining)}; detail=stale-while-revalidate");
+                        return Task.FromResult(Respond(entry, request, head, age, $"{_options.Name}; hit; ttl={Seconds(remaining)}; detail=stale-while-revalidate"));
                     }
                 }
             }
 
             if (requestCc?.OnlyIfCached == true)
             {
-                return GatewayTimeout(request);
+                return Task.FromResult(GatewayTimeout(request));
             }
 
-            return await ValidateAsync(entry, request, head, requestNoCache ? "request" : "stale", cancellationToken).ConfigureAwait(false);
+            return ValidateAsync(entry, request, head, requestNoCache ? "request" : "stale", cancellationToken);
         }
 
         if (requestCc?.OnlyIfCached == true)
         {
-            return GatewayTimeout(request); // §5.2.1.7
+            return Task.FromResult(GatewayTimeout(request)); // §5.2.1.7
         }
 
         HttpCacheMetrics.Misses.Add(1, _cacheTag);
         var forward = variants.Count == 0 ? "uri-miss" : "vary-miss";
-        if (head)
-        {
-            var headResponse = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            headResponse.Headers.TryAddWithoutValidation("Cache-Status", $"{_options.Name}; fwd={forward}");
-            return headResponse;
-        }
+        return head ? ForwardHeadAsync(request, forward, cancellationToken) : FetchCoalescedAsync(key, request, forward, cancellationToken);
+    }
 
-        return await FetchCoalescedAsync(key, request, forward, cancellationToken).ConfigureAwait(false);
+    private async Task<HttpResponseMessage> ForwardHeadAsync(HttpRequestMessage request, string forward, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        response.Headers.TryAddWithoutValidation("Cache-Status", $"{_options.Name}; fwd={forward}");
+        return response;
     }
 
     private static bool HasPragmaNoCache(HttpRequestMessage request)

@@ -70,19 +70,25 @@ internal sealed class MeshExchange
     /// <param name="request">The caller's request.</param>
     /// <param name="completed">Called once the service is done with the request.</param>
     /// <param name="cancellationToken">The caller's cancellation: it aborts the service's request.</param>
-    public static async Task<HttpResponseMessage> SendAsync(ServiceApplication application, HttpRequestMessage request, Action completed, CancellationToken cancellationToken)
+    public static Task<HttpResponseMessage> SendAsync(ServiceApplication application, HttpRequestMessage request, Action completed, CancellationToken cancellationToken)
     {
         var exchange = new MeshExchange(request, cancellationToken);
         exchange.BuildFeatures();
         exchange.StartRequestBody();
         _ = exchange.RunAsync(application, completed);
+        var response = exchange._response.Task;
+        return response.IsCompleted ? response : exchange.WaitForResponseAsync(cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> WaitForResponseAsync(CancellationToken cancellationToken)
+    {
         try
         {
-            return await exchange._response.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await _response.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            exchange.Abort(new OperationCanceledException(cancellationToken));
+            Abort(new OperationCanceledException(cancellationToken));
             throw;
         }
     }
