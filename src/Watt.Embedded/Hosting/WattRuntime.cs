@@ -11,10 +11,12 @@ using Watt.Embedded.Mounting;
 namespace Watt.Embedded.Hosting;
 
 /// <summary>
-/// Starts every service when the host starts (in declaration or <c>DependsOn</c> order) and stops them in
-/// reverse order when it stops. A service that fails does not stop the host or the other services.
+/// Starts every service after the host's own start-up (once every hosted service of the host has started,
+/// in declaration or <c>DependsOn</c> order; the host's <c>StartAsync</c> still waits for them) and stops
+/// them in reverse order before the host's own hosted services stop, draining requests in flight first. Until a service runs, its mount answers 503
+/// with <c>Retry-After</c>. A service that fails does not stop the host or the other services.
 /// </summary>
-internal sealed class WattRuntime : IHostedService
+internal sealed class WattRuntime : IHostedLifecycleService
 {
     private readonly IOptions<WattOptions> _options;
     private readonly ServiceRegistry _registry;
@@ -63,7 +65,14 @@ internal sealed class WattRuntime : IHostedService
     /// <summary>The mount table, once started; <see langword="null"/> before.</summary>
     public MountTable? Mounts { get; private set; }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Starts the services, after the host's own start-up.</summary>
+    public async Task StartedAsync(CancellationToken cancellationToken)
     {
         var options = _options.Value;
         var services = new Dictionary<string, ServiceRuntime>(StringComparer.OrdinalIgnoreCase);
@@ -89,7 +98,13 @@ internal sealed class WattRuntime : IHostedService
         }
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Stops the services in reverse order before the host's own hosted services stop (the mirror of the
+    /// start); each drains its requests in flight within the host's shutdown timeout first.
+    /// </summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         for (var i = _startOrder.Count - 1; i >= 0; i--)
         {

@@ -48,6 +48,20 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task Services_start_after_every_hosted_service_of_the_host_even_those_registered_after_AddWatt()
+    {
+        var events = new ConcurrentQueue<string>();
+        var host = await KestrelHost.StartAsync(b =>
+        {
+            b.AddWatt(w => w.AddService("a", c => c.Services.AddHostedService(_ => new Recorder(events, "a"))));
+            b.Services.AddHostedService(_ => new Recorder(events, "late-host"));
+        });
+        await host.DisposeAsync();
+
+        Assert.Equal(["start:late-host", "start:a", "stop:a", "stop:late-host"], events);
+    }
+
+    [Fact]
     public async Task DependsOn_decides_the_order()
     {
         var events = new ConcurrentQueue<string>();
