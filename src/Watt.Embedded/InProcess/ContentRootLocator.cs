@@ -1,9 +1,10 @@
 namespace Watt.Embedded.InProcess;
 
 /// <summary>
-/// Finds the content root of an application run in-process (where its appsettings.json lives):
-/// during development, the folder of its project (found upward from the host's output folder, as
-/// WebApplicationFactory does); once published, a folder named after the application beside the host.
+/// Finds the content root of an application run in-process (where its appsettings.json lives): once
+/// published, a folder named after the application beside the host (build/Watt.Embedded.targets puts its
+/// content there); during development, the folder of its project, found upward from the host's output
+/// folder as WebApplicationFactory does.
 /// </summary>
 internal static class ContentRootLocator
 {
@@ -13,6 +14,13 @@ internal static class ContentRootLocator
 
     public static string Find(string applicationName, string startDirectory)
     {
+        // Published: the app's content was placed in a folder named after it (build/Watt.Embedded.targets).
+        var published = Path.Combine(startDirectory, applicationName);
+        if (Directory.Exists(published))
+        {
+            return published;
+        }
+
         var project = applicationName + ".csproj";
         for (var directory = new DirectoryInfo(startDirectory); directory is not null; directory = directory.Parent)
         {
@@ -37,8 +45,7 @@ internal static class ContentRootLocator
             }
         }
 
-        var published = Path.Combine(startDirectory, applicationName);
-        return Directory.Exists(published) ? published : startDirectory;
+        return startDirectory;
     }
 
     private static int Depth(DirectoryInfo directory, string start)
