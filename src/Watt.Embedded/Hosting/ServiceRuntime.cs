@@ -6,6 +6,7 @@ namespace Watt.Embedded.Hosting;
 internal sealed class ServiceRuntime
 {
     private readonly WorkerRuntime[] _workers;
+    private readonly TaskCompletionSource _firstStart = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private uint _next;
 
     public ServiceRuntime(string name, WattServiceOptions options, WorkerRuntime[] workers)
@@ -62,19 +63,33 @@ internal sealed class ServiceRuntime
         return null;
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        var starts = new Task[_workers.Length];
-        for (var i = 0; i < _workers.Length; i++)
-        {
-            starts[i] = _workers[i].StartAsync(cancellationToken);
-        }
+    /// <summary>
+    /// Completes when the first start of every worker has been tried (whatever the outcome), so that a
+    /// request arriving while the host is still starting its services waits instead of getting a 503.
+    /// </summary>
+    public Task FirstStart => _firstStart.Task;
 
-        return Task.WhenAll(starts);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var starts = new Task[_workers.Length];
+            for (var i = 0; i < _workers.Length; i++)
+            {
+                starts[i] = _workers[i].StartAsync(cancellationToken);
+            }
+
+            await Task.WhenAll(starts).ConfigureAwait(false);
+        }
+        finally
+        {
+            _firstStart.TrySetResult();
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        _firstStart.TrySetResult();
         var stops = new Task[_workers.Length];
         for (var i = 0; i < _workers.Length; i++)
         {

@@ -18,6 +18,11 @@ internal static partial class ServiceDispatcher
         var application = worker?.Enter();
         if (application is null)
         {
+            if (!service.FirstStart.IsCompleted)
+            {
+                return DispatchAfterFirstStartAsync(context, service, pathBase, path, logger);
+            }
+
             var state = service.State;
             ServiceUnavailable(logger, service.Name, state, context.Request.Method, context.Request.Path);
             return ServiceUnavailableResponse.WriteAsync(context, service.Name, state);
@@ -40,6 +45,12 @@ internal static partial class ServiceDispatcher
         }
 
         return AwaitAsync(processing, context, service.Name, worker!, logger);
+    }
+
+    private static async Task DispatchAfterFirstStartAsync(HttpContext context, ServiceRuntime service, PathString pathBase, PathString path, ILogger logger)
+    {
+        await service.FirstStart.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+        await DispatchAsync(context, service, pathBase, path, logger).ConfigureAwait(false);
     }
 
     private static async Task AwaitAsync(Task processing, HttpContext context, string service, WorkerRuntime worker, ILogger logger)

@@ -58,6 +58,14 @@ internal sealed class MeshHandler(ServiceRouter router, string caller, ILogger l
         InjectTraceContext(request, activity ?? Activity.Current);
         var worker = service.PickWorker();
         var application = worker?.Enter();
+        if (application is null && !service.FirstStart.IsCompleted)
+        {
+            // The host is still starting its services: wait for this one rather than answer 503.
+            await service.FirstStart.WaitAsync(cancellationToken).ConfigureAwait(false);
+            worker = service.PickWorker();
+            application = worker?.Enter();
+        }
+
         if (application is null)
         {
             var state = service.State;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -59,6 +60,41 @@ public sealed class LifecycleTests
         await host.DisposeAsync();
 
         Assert.Equal(["start:late-host", "start:a", "stop:a", "stop:late-host"], events);
+    }
+
+    private sealed class SlowStart(TaskCompletionSource release) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => release.Task.WaitAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_request_that_arrives_while_the_services_are_still_starting_waits_for_them()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        builder.AddWatt(w => w.AddService("slow", c => c.Services.AddHostedService(_ => new SlowStart(release)),
+            app => app.MapGet("/", () => "ready")).MountAt("/slow"));
+        await using var app = builder.Build();
+
+        var starting = app.StartAsync();
+        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+        await Eventually.TrueAsync(() => addresses.Count > 0 && addresses.First().Split(':').Last() != "0", "Kestrel listens");
+        using var client = new HttpClient { BaseAddress = new Uri(addresses.First()) };
+
+        var request = client.GetAsync("/slow");
+        await Task.Delay(300);
+        Assert.False(request.IsCompleted, "the request should wait for the service's first start");
+        release.SetResult();
+        var response = await request.WaitAsync(TimeSpan.FromSeconds(10));
+        await starting;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ready", await response.Content.ReadAsStringAsync());
+        await app.StopAsync();
     }
 
     [Fact]
