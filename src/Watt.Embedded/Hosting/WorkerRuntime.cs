@@ -40,9 +40,6 @@ internal sealed class WorkerRuntime : IDisposable
 
     public ServiceState State => _state;
 
-    /// <summary>The most recent start-up or run failure, if any.</summary>
-    public Exception? LastError { get; private set; }
-
     /// <summary>The running worker's services (its own container); <see langword="null"/> unless running.</summary>
     public IServiceProvider? Services => _state == ServiceState.Running ? _host?.Services : null;
 
@@ -173,7 +170,6 @@ internal sealed class WorkerRuntime : IDisposable
         }
         catch (Exception ex) when (!_stopRequested)
         {
-            LastError = ex;
             HostingLog.WorkerStartFailed(_logger, _context.ServiceName, Index, _attempt + 1, ex);
             _state = ServiceState.Restarting;
             return false;
@@ -199,7 +195,6 @@ internal sealed class WorkerRuntime : IDisposable
             }
         }
 
-        LastError = new InvalidOperationException($"Service '{_context.ServiceName}' worker {Index} stopped by itself while running.");
         HostingLog.WorkerCrashed(_logger, _context.ServiceName, Index);
         _restartLoop = Task.Run(async () =>
         {

@@ -75,7 +75,12 @@ internal sealed class MeshHandler(ServiceRouter router, string caller, ILogger l
 
         try
         {
-            var response = await MeshExchange.SendAsync(application, request, worker!.Exit, cancellationToken).ConfigureAwait(false);
+            var response = await MeshExchange.SendAsync(
+                application,
+                request,
+                worker!.Exit,
+                error => MeshLog.ServiceRequestFailed(logger, service.Name, request.Method.Method, request.RequestUri!.AbsolutePath, error),
+                cancellationToken).ConfigureAwait(false);
             activity?.SetTag("http.response.status_code", (int)response.StatusCode);
             if ((int)response.StatusCode >= 500)
             {

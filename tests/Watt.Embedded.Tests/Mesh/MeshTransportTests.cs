@@ -171,6 +171,9 @@ public sealed class MeshTransportTests
 
         var before = await client.GetAsync("http://echo.plt.local/before").WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(HttpStatusCode.InternalServerError, before.StatusCode);
+        var logged = Assert.Single(host.Logs.GetSnapshot(), r => r.Id.Id == 503 && r.Message.Contains("/before", StringComparison.Ordinal));
+        Assert.Equal("before", logged.Exception!.Message);
+        Assert.Contains("'echo'", logged.Message);
 
         await Assert.ThrowsAnyAsync<Exception>(() => client.GetStringAsync("http://echo.plt.local/during").WaitAsync(TimeSpan.FromSeconds(10)));
         var aborted = await Record.ExceptionAsync(() => client.GetStringAsync("http://echo.plt.local/abort").WaitAsync(TimeSpan.FromSeconds(10)));

@@ -26,6 +26,7 @@ internal sealed class MeshExchange
     private readonly Lock _gate = new();
     private Task? _starting;
     private Pipe? _requestPipe;
+    private Action<Exception>? _failed;
 
     private MeshExchange(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -70,9 +71,10 @@ internal sealed class MeshExchange
     /// <param name="request">The caller's request.</param>
     /// <param name="completed">Called once the service is done with the request.</param>
     /// <param name="cancellationToken">The caller's cancellation: it aborts the service's request.</param>
-    public static Task<HttpResponseMessage> SendAsync(ServiceApplication application, HttpRequestMessage request, Action completed, CancellationToken cancellationToken)
+    /// <param name="failed">Called with the service's exception when its pipeline throws.</param>
+    public static Task<HttpResponseMessage> SendAsync(ServiceApplication application, HttpRequestMessage request, Action completed, Action<Exception> failed, CancellationToken cancellationToken)
     {
-        var exchange = new MeshExchange(request, cancellationToken);
+        var exchange = new MeshExchange(request, cancellationToken) { _failed = failed };
         exchange.BuildFeatures();
         exchange.StartRequestBody();
         _ = exchange.RunAsync(application, completed);
@@ -199,6 +201,7 @@ internal sealed class MeshExchange
     {
         if (error is not null)
         {
+            _failed?.Invoke(error);
             if (!ResponseStarted)
             {
                 _responseFeature.StatusCode = StatusCodes.Status500InternalServerError;
