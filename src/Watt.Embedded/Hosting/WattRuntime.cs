@@ -65,14 +65,11 @@ internal sealed class WattRuntime : IHostedLifecycleService
     /// <summary>The mount table, once started; <see langword="null"/> before.</summary>
     public MountTable? Mounts { get; private set; }
 
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>Starts the services, after the host's own start-up.</summary>
-    public async Task StartedAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Before anything starts: creates the services and publishes the router and the mount table, so a
+    /// request that reaches a mount before its service runs waits for it rather than falling through.
+    /// </summary>
+    public Task StartingAsync(CancellationToken cancellationToken)
     {
         var options = _options.Value;
         var services = new Dictionary<string, ServiceRuntime>(StringComparer.OrdinalIgnoreCase);
@@ -90,8 +87,17 @@ internal sealed class WattRuntime : IHostedLifecycleService
         Services = services;
         _router.Publish(services, options.Mesh);
         Mounts = MountTable.Create(_startOrder);
-        await _ingress.StartAsync(options.Mesh.Ingress, cancellationToken).ConfigureAwait(false);
+        return Task.CompletedTask;
+    }
 
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Starts the mesh ingress and the services, after the host's own start-up.</summary>
+    public async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        await _ingress.StartAsync(_options.Value.Mesh.Ingress, cancellationToken).ConfigureAwait(false);
         foreach (var service in _startOrder)
         {
             await service.StartAsync(cancellationToken).ConfigureAwait(false);
