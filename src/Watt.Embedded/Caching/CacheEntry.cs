@@ -79,6 +79,9 @@ public sealed class CacheEntry
 
     internal HttpStatusCode Status => (HttpStatusCode)StatusCode;
 
+    /// <summary>Whether <paramref name="other"/> has the same secondary key (§4.1): a store keeps one of the two.</summary>
+    internal bool HasSameVariantAs(CacheEntry other) => Vary.AsSpan().SequenceEqual(other.Vary);
+
     private System.Net.Http.Headers.CacheControlHeaderValue? _cacheControl;
     private bool _cacheControlParsed;
     private TimeSpan? _lifetime;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Watt.Embedded.Hosting;
+using Watt.Embedded.InProcess;
 using Watt.Embedded.Mesh.Transport;
 
 namespace Watt.Embedded.Mesh;
@@ -75,12 +75,7 @@ internal sealed class MeshHandler(ServiceRouter router, string caller, ILogger l
 
         try
         {
-            var response = await MeshExchange.SendAsync(
-                application,
-                request,
-                worker!.Exit,
-                error => MeshLog.ServiceRequestFailed(logger, service.Name, request.Method.Method, request.RequestUri!.AbsolutePath, error),
-                cancellationToken).ConfigureAwait(false);
+            var response = await MeshExchange.SendAsync(application, request, worker!, logger, service.Name, cancellationToken).ConfigureAwait(false);
             activity?.SetTag("http.response.status_code", (int)response.StatusCode);
             if ((int)response.StatusCode >= 500)
             {
@@ -113,24 +108,14 @@ internal sealed class MeshHandler(ServiceRouter router, string caller, ILogger l
 
     private static HttpResponseMessage Problem(HttpRequestMessage request, HttpStatusCode status, string detail, string service, ServiceState? state)
     {
-        var json = new StringBuilder(256)
-            .Append("{\"type\":\"https://tools.ietf.org/html/rfc9110#section-15\",\"title\":\"")
-            .Append(status == HttpStatusCode.Forbidden ? "Forbidden" : "Service Unavailable")
-            .Append("\",\"status\":").Append((int)status)
-            .Append(",\"detail\":").Append(System.Text.Json.JsonSerializer.Serialize(detail, MeshJsonContext.Default.String))
-            .Append(",\"service\":").Append(System.Text.Json.JsonSerializer.Serialize(service, MeshJsonContext.Default.String));
-        if (state is not null)
-        {
-            json.Append(",\"state\":\"").Append(state.Value.ToString()).Append('"');
-        }
-
-        json.Append('}');
+        var title = status == HttpStatusCode.Forbidden ? "Forbidden" : "Service Unavailable";
         var response = new HttpResponseMessage(status)
         {
             RequestMessage = request,
-            Content = new StringContent(json.ToString(), Encoding.UTF8, "application/problem+json"),
+            Content = new ByteArrayContent(ServiceProblem.Json((int)status, title, detail, service, state)),
         };
-        if (state is ServiceState.Starting or ServiceState.Restarting)
+        response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(ServiceProblem.ContentType);
+        if (ServiceProblem.ShouldRetry(state))
         {
             response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(1));
         }
@@ -138,6 +123,3 @@ internal sealed class MeshHandler(ServiceRouter router, string caller, ILogger l
         return response;
     }
 }
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
-internal sealed partial class MeshJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -56,7 +56,7 @@ public sealed class DistributedHttpCacheStore : IHttpCacheStore
         var entries = new List<(CacheEntry, string[])> { (entry, await VersionsAsync(entry.Tags, cancellationToken).ConfigureAwait(false)) };
         foreach (var other in existing)
         {
-            if (!SameVariant(other, entry))
+            if (!other.HasSameVariantAs(entry))
             {
                 entries.Add((other, await VersionsAsync(other.Tags, cancellationToken).ConfigureAwait(false)));
             }
@@ -93,9 +93,6 @@ public sealed class DistributedHttpCacheStore : IHttpCacheStore
         var current = await VersionsAsync(entry.Tags, cancellationToken).ConfigureAwait(false);
         return current.AsSpan().SequenceEqual(versions);
     }
-
-    private static bool SameVariant(CacheEntry a, CacheEntry b) =>
-        a.Vary.Length == b.Vary.Length && a.Vary.AsSpan().SequenceEqual(b.Vary);
 
     private static byte[] Write(List<(CacheEntry Entry, string[] Versions)> entries)
     {

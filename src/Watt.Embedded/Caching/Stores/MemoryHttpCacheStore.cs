@@ -75,7 +75,7 @@ public sealed class MemoryHttpCacheStore : IHttpCacheStore
             var variants = new List<CacheEntry>(node.Variants.Length + 1) { entry };
             foreach (var existing in node.Variants)
             {
-                if (SameVariant(existing, entry))
+                if (existing.HasSameVariantAs(entry))
                 {
                     Account(-existing.Size, -1);
                 }
@@ -154,24 +154,6 @@ public sealed class MemoryHttpCacheStore : IHttpCacheStore
         _bytes += bytes;
         _count += count;
         HttpCacheMetrics.StoredBytes.Add(bytes);
-    }
-
-    private static bool SameVariant(CacheEntry a, CacheEntry b)
-    {
-        if (a.Vary.Length != b.Vary.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < a.Vary.Length; i++)
-        {
-            if (!string.Equals(a.Vary[i].Key, b.Vary[i].Key, StringComparison.OrdinalIgnoreCase) || a.Vary[i].Value != b.Vary[i].Value)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private sealed class Node(LinkedListNode<string> lru)

@@ -3,6 +3,8 @@ using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Extensions.Logging;
+using Watt.Embedded.Hosting;
 using Watt.Embedded.InProcess;
 
 namespace Watt.Embedded.Mesh.Transport;
@@ -26,7 +28,8 @@ internal sealed class MeshExchange
     private readonly Lock _gate = new();
     private Task? _starting;
     private Pipe? _requestPipe;
-    private Action<Exception>? _failed;
+    private ILogger? _logger;
+    private string _service = string.Empty;
 
     private MeshExchange(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -69,15 +72,17 @@ internal sealed class MeshExchange
     /// <summary>Sends <paramref name="request"/> to <paramref name="application"/> and returns its response once started.</summary>
     /// <param name="application">The worker's pipeline.</param>
     /// <param name="request">The caller's request.</param>
-    /// <param name="completed">Called once the service is done with the request.</param>
+    /// <param name="worker">The worker that took the request; released once the service is done with it.</param>
+    /// <param name="logger">Where a failure of the service's pipeline is logged, with <paramref name="service"/>.</param>
+    /// <param name="service">The service name.</param>
     /// <param name="cancellationToken">The caller's cancellation: it aborts the service's request.</param>
-    /// <param name="failed">Called with the service's exception when its pipeline throws.</param>
-    public static Task<HttpResponseMessage> SendAsync(ServiceApplication application, HttpRequestMessage request, Action completed, Action<Exception> failed, CancellationToken cancellationToken)
+    public static Task<HttpResponseMessage> SendAsync(
+        ServiceApplication application, HttpRequestMessage request, WorkerRuntime worker, ILogger logger, string service, CancellationToken cancellationToken)
     {
-        var exchange = new MeshExchange(request, cancellationToken) { _failed = failed };
+        var exchange = new MeshExchange(request, cancellationToken) { _logger = logger, _service = service };
         exchange.BuildFeatures();
         exchange.StartRequestBody();
-        _ = exchange.RunAsync(application, completed);
+        _ = exchange.RunAsync(application, worker);
         var response = exchange._response.Task;
         return response.IsCompleted ? response : exchange.WaitForResponseAsync(cancellationToken);
     }
@@ -174,7 +179,7 @@ internal sealed class MeshExchange
         }
     }
 
-    private async Task RunAsync(ServiceApplication application, Action completed)
+    private async Task RunAsync(ServiceApplication application, WorkerRuntime worker)
     {
         try
         {
@@ -189,7 +194,7 @@ internal sealed class MeshExchange
         }
         finally
         {
-            completed();
+            worker.Exit();
             lock (_gate)
             {
                 _aborted?.Dispose();
@@ -201,7 +206,10 @@ internal sealed class MeshExchange
     {
         if (error is not null)
         {
-            _failed?.Invoke(error);
+            if (_logger is not null)
+            {
+                MeshLog.ServiceRequestFailed(_logger, _service, _request.Method.Method, _request.RequestUri!.AbsolutePath, error);
+            }
             if (!ResponseStarted)
             {
                 _responseFeature.StatusCode = StatusCodes.Status500InternalServerError;
