@@ -20,8 +20,6 @@ internal sealed class ServiceRouter
     /// <summary>Whether mesh calls go through the HTTP cache (<c>Watt:Mesh:Cache:Enabled</c>).</summary>
     public bool CacheEnabled => _options.Cache.Enabled;
 
-    public IReadOnlyDictionary<string, ServiceRuntime> Services => _services;
-
     /// <summary>Makes the started services reachable.</summary>
     public void Publish(IReadOnlyDictionary<string, ServiceRuntime> services, MeshOptions options)
     {
