@@ -42,6 +42,24 @@ public sealed class HttpCacheHandler : DelegatingHandler
         _statusVaryMiss = options.Name + "; fwd=vary-miss";
     }
 
+    /// <summary>
+    /// The service whose calls this handler caches, added as the <c>service</c> tag of its measurements
+    /// (the mesh sets it to the caller); <see langword="null"/> for none.
+    /// </summary>
+    internal string? MetricsService { get; init; }
+
+    private void Count(System.Diagnostics.Metrics.Counter<long> counter)
+    {
+        if (MetricsService is { } service)
+        {
+            counter.Add(1, _cacheTag, new KeyValuePair<string, object?>("service", service));
+        }
+        else
+        {
+            counter.Add(1, _cacheTag);
+        }
+    }
+
     /// <inheritdoc />
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -130,7 +148,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
             {
                 if (remaining > TimeSpan.Zero && Acceptable(requestCc, age, remaining))
                 {
-                    HttpCacheMetrics.Hits.Add(1, _cacheTag);
+                    Count(HttpCacheMetrics.Hits);
                     return Task.FromResult(Respond(entry, request, head, age, entry.HitStatus(_options.Name, (long)remaining.TotalSeconds)));
                 }
 
@@ -140,7 +158,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
                     // §4.2.4: the client accepts stale responses (max-stale).
                     if (requestCc is { MaxStale: true } && (requestCc.MaxStaleLimit is null || staleness <= requestCc.MaxStaleLimit) && Acceptable(requestCc, age, TimeSpan.MaxValue))
                     {
-                        HttpCacheMetrics.Hits.Add(1, _cacheTag);
+                        Count(HttpCacheMetrics.Hits);
                         return Task.FromResult(Respond(entry, request, head, age, $"{_options.Name}; hit; ttl={Seconds(remaining)}"));
                     }
 
@@ -148,7 +166,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
                     if (Freshness.Extension(cc, "stale-while-revalidate") is { } window && staleness <= window && Acceptable(requestCc, TimeSpan.Zero, TimeSpan.MaxValue))
                     {
                         RevalidateInBackground(entry, request);
-                        HttpCacheMetrics.Hits.Add(1, _cacheTag);
+                        Count(HttpCacheMetrics.Hits);
                         return Task.FromResult(Respond(entry, request, head, age, $"{_options.Name}; hit; ttl={Seconds(remaining)}; detail=stale-while-revalidate"));
                     }
                 }
@@ -167,7 +185,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
             return Task.FromResult(GatewayTimeout(request)); // §5.2.1.7
         }
 
-        HttpCacheMetrics.Misses.Add(1, _cacheTag);
+        Count(HttpCacheMetrics.Misses);
         var forward = variants.Count == 0 ? "uri-miss" : "vary-miss";
         return head ? ForwardHeadAsync(request, forward, cancellationToken) : FetchCoalescedAsync(key, request, forward, cancellationToken);
     }
@@ -213,7 +231,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
             var shared = await lead.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             if (shared is not null && VaryMatches(shared, request))
             {
-                HttpCacheMetrics.Coalesced.Add(1, _cacheTag);
+                Count(HttpCacheMetrics.Coalesced);
                 return Respond(shared, request, head: false, shared.AgeAt(_time.GetUtcNow()), $"{_options.Name}; fwd={forward}; collapsed");
             }
 
@@ -407,7 +425,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
     /// <summary>§4.3: a conditional request for a stored response; 304 refreshes it, 5xx may serve it stale.</summary>
     private async Task<HttpResponseMessage> ValidateAsync(CacheEntry entry, HttpRequestMessage request, bool head, string forward, CancellationToken cancellationToken)
     {
-        HttpCacheMetrics.Revalidations.Add(1, _cacheTag);
+        Count(HttpCacheMetrics.Revalidations);
         using var conditional = Conditional(request, entry);
         var requestTime = _time.GetUtcNow();
         HttpResponseMessage response;

@@ -17,4 +17,13 @@ public sealed class WattOptions
 
     /// <summary>How failed services are restarted.</summary>
     public RestartOptions Restart { get; set; } = new();
+
+    /// <summary>Logging of the host and every service: console format, request logging, redaction.</summary>
+    public Telemetry.Logging.WattLoggingOptions Logging { get; set; } = new();
+
+    /// <summary>OpenTelemetry tracing across the host, every service and every mesh hop.</summary>
+    public Telemetry.Tracing.WattTracingOptions Tracing { get; set; } = new();
+
+    /// <summary>Prometheus metrics of the host and every service.</summary>
+    public Telemetry.Metrics.WattMetricsOptions Metrics { get; set; } = new();
 }

@@ -26,6 +26,9 @@ internal sealed class WattOptionsSetup(ServiceRegistry registry, IConfiguration 
         var section = configuration.GetSection(WattOptions.SectionName);
         section.GetSection(nameof(WattOptions.Restart)).Bind(options.Restart);
         section.GetSection(nameof(WattOptions.Mesh)).Bind(options.Mesh);
+        section.GetSection(nameof(WattOptions.Logging)).Bind(options.Logging);
+        section.GetSection(nameof(WattOptions.Tracing)).Bind(options.Tracing);
+        section.GetSection(nameof(WattOptions.Metrics)).Bind(options.Metrics);
         foreach (var child in section.GetSection(nameof(WattOptions.Services)).GetChildren())
         {
             if (!options.Services.TryGetValue(child.Key, out var service))

@@ -40,6 +40,7 @@ internal sealed class WattOptionsValidator(
         }
 
         ValidateMesh(options, errors);
+        ValidateTelemetry(options, errors);
         ValidateMountOverlaps(options, errors);
         ValidateStartOrder(options, errors);
         foreach (var serviceOverride in overrides)
@@ -118,6 +119,52 @@ internal sealed class WattOptionsValidator(
         }
     }
 
+    private static void ValidateTelemetry(WattOptions options, List<string> errors)
+    {
+        var tracing = options.Tracing;
+        if (tracing.SamplingRatio is < 0 or > 1 || double.IsNaN(tracing.SamplingRatio))
+        {
+            errors.Add($"{Root}:Tracing:SamplingRatio must be between 0 and 1 (was {tracing.SamplingRatio}).");
+        }
+
+        if (tracing.Endpoint is { IsAbsoluteUri: false })
+        {
+            errors.Add($"{Root}:Tracing:Endpoint must be an absolute URL such as http://collector:4317 (was '{tracing.Endpoint}').");
+        }
+
+        var metrics = options.Metrics;
+        if (metrics.Port is < 0 or > 65535)
+        {
+            errors.Add($"{Root}:Metrics:Port must be between 0 and 65535 (was {metrics.Port}).");
+        }
+
+        if (!System.Net.IPAddress.TryParse(metrics.BindAddress, out _))
+        {
+            errors.Add($"{Root}:Metrics:BindAddress must be an IP address such as 127.0.0.1 or 0.0.0.0 (was '{metrics.BindAddress}').");
+        }
+
+        if (metrics.Path is { } path && (path.Length < 2 || path[0] != '/'))
+        {
+            errors.Add($"{Root}:Metrics:Path must start with '/' and name a path such as /metrics (was '{path}').");
+        }
+
+        foreach (var label in metrics.Labels.Keys)
+        {
+            if (!IsLabelName(label))
+            {
+                errors.Add($"{Root}:Metrics:Labels:{label} is not a Prometheus label name (letters, digits and '_', not starting with a digit or '__').");
+            }
+            else if (label is "service" or "worker" or "method" or "route" or "status" or "caller" or "callee" or "state")
+            {
+                errors.Add($"{Root}:Metrics:Labels:{label} is a label Watt sets itself; choose another name.");
+            }
+        }
+
+        static bool IsLabelName(string name) =>
+            name.Length > 0 && !char.IsAsciiDigit(name[0]) && !name.StartsWith("__", StringComparison.Ordinal)
+            && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+    }
+
     private static void ValidateRestart(string key, RestartOptions restart, List<string> errors)
     {
         if (restart.InitialDelay <= TimeSpan.Zero)
@@ -191,6 +238,9 @@ internal sealed class WattOptionsValidator(
         CheckChildren(section.GetSection(nameof(WattOptions.Mesh)), typeof(Mesh.MeshOptions), errors);
         CheckChildren(section.GetSection($"{nameof(WattOptions.Mesh)}:{nameof(Mesh.MeshOptions.Ingress)}"), typeof(Mesh.MeshIngressOptions), errors);
         CheckChildren(section.GetSection($"{nameof(WattOptions.Mesh)}:{nameof(Mesh.MeshOptions.Cache)}"), typeof(Mesh.MeshCacheOptions), errors);
+        CheckChildren(section.GetSection(nameof(WattOptions.Logging)), typeof(Telemetry.Logging.WattLoggingOptions), errors);
+        CheckChildren(section.GetSection(nameof(WattOptions.Tracing)), typeof(Telemetry.Tracing.WattTracingOptions), errors);
+        CheckChildren(section.GetSection(nameof(WattOptions.Metrics)), typeof(Telemetry.Metrics.WattMetricsOptions), errors);
         foreach (var service in section.GetSection(nameof(WattOptions.Services)).GetChildren())
         {
             CheckChildren(service.GetSection(nameof(WattServiceOptions.Restart)), typeof(RestartOptions), errors);

@@ -29,6 +29,7 @@ public static class WattHostingExtensions
         {
             registry = new ServiceRegistry();
             Register(builder.Services, registry);
+            Watt.Embedded.Telemetry.TelemetryRegistration.Register(builder);
         }
 
         var watt = new WattBuilder(builder, registry);
@@ -64,7 +65,8 @@ public static class WattHostingExtensions
             sp.GetRequiredService<ServiceRouter>(),
             sp.GetRequiredService<Watt.Embedded.Caching.Stores.IHttpCacheStore>(),
             sp.GetRequiredService<Watt.Embedded.Caching.RequestCoalescer>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Watt.Embedded.Telemetry.WattTelemetry>()));
         MeshServices.AddTo(services, sp => sp.GetRequiredService<MeshShared>(), ServiceRouter.HostCaller);
         services.AddSingleton<WattRuntime>();
         services.AddHostedService(sp => sp.GetRequiredService<WattRuntime>());

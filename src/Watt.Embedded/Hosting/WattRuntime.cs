@@ -30,6 +30,8 @@ internal sealed class WattRuntime : IHostedLifecycleService
     private readonly ServiceRouter _router;
     private readonly MeshIngress _ingress;
     private readonly MeshShared _mesh;
+    private readonly Telemetry.WattTelemetry _telemetry;
+    private readonly Telemetry.Metrics.MetricsEndpoint _metricsEndpoint;
     private IReadOnlyList<ServiceRuntime> _startOrder = [];
 
     public WattRuntime(
@@ -43,8 +45,12 @@ internal sealed class WattRuntime : IHostedLifecycleService
         IOptions<HostOptions> hostOptions,
         ServiceRouter router,
         MeshIngress ingress,
-        MeshShared mesh)
+        MeshShared mesh,
+        Telemetry.WattTelemetry telemetry,
+        Telemetry.Metrics.MetricsEndpoint metricsEndpoint)
     {
+        _telemetry = telemetry;
+        _metricsEndpoint = metricsEndpoint;
         _mesh = mesh;
         _router = router;
         _ingress = ingress;
@@ -97,6 +103,7 @@ internal sealed class WattRuntime : IHostedLifecycleService
     /// <summary>Starts the mesh ingress and the services, after the host's own start-up.</summary>
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
+        await _metricsEndpoint.StartAsync(cancellationToken).ConfigureAwait(false);
         await _ingress.StartAsync(_options.Value.Mesh.Ingress, cancellationToken).ConfigureAwait(false);
         foreach (var service in _startOrder)
         {
@@ -118,6 +125,7 @@ internal sealed class WattRuntime : IHostedLifecycleService
         }
 
         await _ingress.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _metricsEndpoint.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private ServiceRuntime Create(ServiceDefinition definition, WattServiceOptions options, RestartOptions hostRestart)
@@ -137,10 +145,15 @@ internal sealed class WattRuntime : IHostedLifecycleService
         var workers = new WorkerRuntime[options.Workers];
         for (var i = 0; i < workers.Length; i++)
         {
+            var index = i;
             var context = new ServiceHostContext(
-                definition.Name, i, _environment, _configuration, overlay, _loggerFactory, overrides, _hostOptions.Value.ShutdownTimeout,
-                services => MeshServices.AddTo(services, _ => _mesh, definition.Name));
-            workers[i] = new WorkerRuntime(definition.Factory, context, restart, _time, logger);
+                definition.Name, index, _environment, _configuration, overlay, _loggerFactory, overrides, _hostOptions.Value.ShutdownTimeout,
+                services =>
+                {
+                    MeshServices.AddTo(services, _ => _mesh, definition.Name);
+                    _telemetry.AddTo(services, definition.Name, index);
+                });
+            workers[i] = new WorkerRuntime(definition.Factory, context, restart, _time, logger, _telemetry.Metrics);
         }
 
         return new ServiceRuntime(definition.Name, options, workers);

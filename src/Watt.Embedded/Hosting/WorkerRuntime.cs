@@ -27,8 +27,11 @@ internal sealed class WorkerRuntime : IDisposable
     private volatile ServiceState _state = ServiceState.Stopped;
     private volatile bool _stopRequested;
 
-    public WorkerRuntime(ServiceHostFactory factory, ServiceHostContext context, RestartOptions restart, TimeProvider time, ILogger logger)
+    private readonly Telemetry.Metrics.IWattMetrics? _metrics;
+
+    public WorkerRuntime(ServiceHostFactory factory, ServiceHostContext context, RestartOptions restart, TimeProvider time, ILogger logger, Telemetry.Metrics.IWattMetrics? metrics = null)
     {
+        _metrics = metrics;
         _factory = factory;
         _context = context;
         _restart = restart;
@@ -37,6 +40,12 @@ internal sealed class WorkerRuntime : IDisposable
     }
 
     public int Index => _context.WorkerIndex;
+
+    private void SetState(ServiceState state)
+    {
+        _state = state;
+        _metrics?.ReportState(_context.ServiceName, Index, state);
+    }
 
     public ServiceState State => _state;
 
@@ -127,7 +136,7 @@ internal sealed class WorkerRuntime : IDisposable
             // A start interrupted by the stop: nothing to report.
         }
 
-        _state = ServiceState.Stopped;
+        SetState(ServiceState.Stopped);
         var host = Interlocked.Exchange(ref _host, null);
         if (host is not null)
         {
@@ -146,7 +155,7 @@ internal sealed class WorkerRuntime : IDisposable
 
     private async Task<bool> TryStartAsync(CancellationToken cancellationToken)
     {
-        _state = ServiceState.Starting;
+        SetState(ServiceState.Starting);
         HostingLog.WorkerStarting(_logger, _context.ServiceName, Index);
         try
         {
@@ -161,7 +170,7 @@ internal sealed class WorkerRuntime : IDisposable
 
                 _host = host;
                 _startedAt = _time.GetTimestamp();
-                _state = ServiceState.Running;
+                SetState(ServiceState.Running);
             }
 
             host.Stopping.Register(static s => ((WorkerRuntime)s!).OnHostStopping(), this);
@@ -171,7 +180,7 @@ internal sealed class WorkerRuntime : IDisposable
         catch (Exception ex) when (!_stopRequested)
         {
             HostingLog.WorkerStartFailed(_logger, _context.ServiceName, Index, _attempt + 1, ex);
-            _state = ServiceState.Restarting;
+            SetState(ServiceState.Restarting);
             return false;
         }
     }
@@ -188,7 +197,7 @@ internal sealed class WorkerRuntime : IDisposable
 
             crashed = _host;
             _host = null;
-            _state = ServiceState.Restarting;
+            SetState(ServiceState.Restarting);
             if (_time.GetElapsedTime(_startedAt) >= _restart.MaxDelay)
             {
                 _attempt = 0; // it ran long enough: a new failure starts a new series
@@ -215,12 +224,13 @@ internal sealed class WorkerRuntime : IDisposable
             _attempt++;
             if (_attempt > _restart.MaxAttempts)
             {
-                _state = ServiceState.Failed;
+                SetState(ServiceState.Failed);
                 HostingLog.WorkerFailed(_logger, _context.ServiceName, Index, _restart.MaxAttempts);
                 return;
             }
 
-            _state = ServiceState.Restarting;
+            SetState(ServiceState.Restarting);
+            _metrics?.RecordRestart(_context.ServiceName, Index);
             var delay = _restart.DelayFor(_attempt);
             HostingLog.WorkerRestartScheduled(_logger, _context.ServiceName, Index, delay, _attempt, _restart.MaxAttempts);
             try

@@ -12,8 +12,10 @@ namespace Watt.Embedded.Mesh;
 /// service: a request for <c>http://NAME.plt.local/...</c> goes to a worker of that service in memory
 /// (no socket); any other request goes to the network through the handler it wraps.
 /// </summary>
-internal sealed class MeshHandler(ServiceRouter router, string caller, ILogger logger, HttpMessageHandler network) : DelegatingHandler(network)
+internal sealed class MeshHandler(MeshShared mesh, string caller, ILogger logger, HttpMessageHandler network) : DelegatingHandler(network)
 {
+    private readonly ServiceRouter router = mesh.Router;
+
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (request.RequestUri is { IsAbsoluteUri: true } uri && router.TryGetServiceName(uri.IdnHost, out var name))
@@ -51,11 +53,15 @@ internal sealed class MeshHandler(ServiceRouter router, string caller, ILogger l
             activity.SetTag("http.request.method", request.Method.Method);
             activity.SetTag("url.full", request.RequestUri!.GetLeftPart(UriPartial.Path));
             activity.SetTag("server.address", request.RequestUri.Host);
+            activity.SetTag("peer.service", service.Name);
             activity.SetTag("watt.caller", caller);
-            activity.SetTag("watt.service", service.Name);
+            activity.SetTag("watt.callee", service.Name);
+            activity.SetTag("watt.service", caller); // the span belongs to the caller, as every span of a service does
+
         }
 
-        InjectTraceContext(request, activity ?? Activity.Current);
+        InjectTraceContext(mesh.Propagator, request, activity ?? Activity.Current);
+        var started = Stopwatch.GetTimestamp();
         var worker = service.PickWorker();
         var application = worker?.Enter();
         if (application is null && !service.FirstStart.IsCompleted)
@@ -70,6 +76,7 @@ internal sealed class MeshHandler(ServiceRouter router, string caller, ILogger l
         {
             var state = service.State;
             activity?.SetTag("http.response.status_code", 503);
+            mesh.Metrics?.RecordMeshCall(caller, service.Name, 503, Stopwatch.GetElapsedTime(started));
             return Problem(request, HttpStatusCode.ServiceUnavailable, $"Service '{service.Name}' is {state}.", service.Name, state);
         }
 
@@ -77,6 +84,7 @@ internal sealed class MeshHandler(ServiceRouter router, string caller, ILogger l
         {
             var response = await MeshExchange.SendAsync(application, request, worker!, logger, service.Name, cancellationToken).ConfigureAwait(false);
             activity?.SetTag("http.response.status_code", (int)response.StatusCode);
+            mesh.Metrics?.RecordMeshCall(caller, service.Name, (int)response.StatusCode, Stopwatch.GetElapsedTime(started));
             if ((int)response.StatusCode >= 500)
             {
                 activity?.SetStatus(ActivityStatusCode.Error);
@@ -87,18 +95,19 @@ internal sealed class MeshHandler(ServiceRouter router, string caller, ILogger l
         catch (Exception ex)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            mesh.Metrics?.RecordMeshCall(caller, service.Name, 0, Stopwatch.GetElapsedTime(started));
             throw;
         }
     }
 
-    private static void InjectTraceContext(HttpRequestMessage request, Activity? activity)
+    private static void InjectTraceContext(DistributedContextPropagator propagator, HttpRequestMessage request, Activity? activity)
     {
         if (activity is null)
         {
             return;
         }
 
-        DistributedContextPropagator.Current.Inject(activity, request, static (carrier, key, value) =>
+        propagator.Inject(activity, request, static (carrier, key, value) =>
         {
             var headers = ((HttpRequestMessage)carrier!).Headers;
             headers.Remove(key);

@@ -17,18 +17,24 @@ internal sealed class MeshHandlerBuilderFilter(MeshShared mesh, string caller, I
     public Action<HttpMessageHandlerBuilder> Configure(Action<HttpMessageHandlerBuilder> next) => builder =>
     {
         next(builder);
-        builder.PrimaryHandler = new MeshHandler(mesh.Router, caller, _logger, builder.PrimaryHandler);
+        builder.PrimaryHandler = new MeshHandler(mesh, caller, _logger, builder.PrimaryHandler);
         if (mesh.CacheEnabled)
         {
             // Outermost, so a hit spends no retry or circuit-breaker budget; only mesh URIs are cached.
-            builder.AdditionalHandlers.Insert(0, new HttpCacheHandler(mesh.CacheStore, mesh.CacheOptions, mesh.Time, mesh.Coalescer, mesh.IsMeshUri));
+            builder.AdditionalHandlers.Insert(0, new HttpCacheHandler(mesh.CacheStore, mesh.CacheOptions, mesh.Time, mesh.Coalescer, mesh.IsMeshUri) { MetricsService = caller });
         }
     };
 }
 
 /// <summary>What every container's mesh handlers share: the router and the mesh's HTTP cache.</summary>
-internal sealed class MeshShared(ServiceRouter router, IHttpCacheStore cacheStore, RequestCoalescer coalescer, TimeProvider time)
+internal sealed class MeshShared(ServiceRouter router, IHttpCacheStore cacheStore, RequestCoalescer coalescer, TimeProvider time, Telemetry.WattTelemetry? telemetry = null)
 {
+    /// <summary>Where mesh calls are measured; <see langword="null"/> when metrics are off.</summary>
+    public Telemetry.Metrics.WattMetrics? Metrics { get; } = telemetry?.Metrics;
+
+    /// <summary>How trace context is written into mesh requests (the host's propagator: W3C, or B3).</summary>
+    public System.Diagnostics.DistributedContextPropagator Propagator { get; } = telemetry?.Propagator ?? System.Diagnostics.DistributedContextPropagator.Current;
+
     public ServiceRouter Router { get; } = router;
 
     public IHttpCacheStore CacheStore { get; } = cacheStore;

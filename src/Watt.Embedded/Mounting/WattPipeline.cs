@@ -1,6 +1,11 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using Watt.Embedded.Configuration;
+using Watt.Embedded.Telemetry;
+using Watt.Embedded.Telemetry.Metrics;
 
 namespace Watt.Embedded.Mounting;
 
@@ -20,9 +25,33 @@ internal sealed class WattStartupFilter(WattPipelineMarker marker) : IStartupFil
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
         var services = app.ApplicationServices;
+        var options = services.GetRequiredService<IOptions<WattOptions>>().Value;
+        if (options.Metrics.Path is { } metricsPath && MetricsEndpoint.IsServed(options.Metrics, services))
+        {
+            app.UseMetricServer(metricsPath);
+        }
+
         app.Use(inner => marker.PlacedExplicitly
             ? inner
             : ActivatorUtilities.CreateInstance<WattMountMiddleware>(services, inner).InvokeAsync);
+        if (options.Logging.Requests)
+        {
+            // The host's own requests; mounted ones are logged by their service. With UseWatt() placed by
+            // the application, it places UseHttpLogging() itself.
+            var branch = app.New();
+            app.Use(inner =>
+            {
+                if (marker.PlacedExplicitly)
+                {
+                    return inner;
+                }
+
+                branch.UseHttpLogging();
+                branch.Run(inner);
+                return branch.Build();
+            });
+        }
+
         next(app);
     };
 }

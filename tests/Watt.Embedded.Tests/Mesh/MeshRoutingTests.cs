@@ -172,15 +172,17 @@ public sealed class MeshRoutingTests
             trace = activities.Where(a => a.TraceId == root.TraceId).ToArray();
         }
 
-        var toOrders = Assert.Single(trace, a => a.Source.Name == "Watt.Embedded" && (string?)a.GetTagItem("watt.service") == "orders");
+        var toOrders = Assert.Single(trace, a => a.Source.Name == "Watt.Embedded" && (string?)a.GetTagItem("watt.callee") == "orders");
         var ordersServer = Assert.Single(trace, a => a.Kind == ActivityKind.Server && a.ParentSpanId == toOrders.SpanId);
-        var toPricing = Assert.Single(trace, a => a.Source.Name == "Watt.Embedded" && (string?)a.GetTagItem("watt.service") == "pricing");
+        var toPricing = Assert.Single(trace, a => a.Source.Name == "Watt.Embedded" && (string?)a.GetTagItem("watt.callee") == "pricing");
         var pricingServer = Assert.Single(trace, a => a.Kind == ActivityKind.Server && a.ParentSpanId == toPricing.SpanId);
         Assert.Equal(root.SpanId, toOrders.ParentSpanId);
         Assert.Equal(ActivityKind.Client, toOrders.Kind);
         Assert.Equal(ordersServer.SpanId, toPricing.ParentSpanId);
         Assert.Equal("host", toOrders.GetTagItem("watt.caller"));
         Assert.Equal("orders", toPricing.GetTagItem("watt.caller"));
+        Assert.Equal("host", toOrders.GetTagItem("watt.service")); // a client span belongs to its caller
+        Assert.Equal("orders", toPricing.GetTagItem("watt.service"));
         Assert.NotEqual(default, pricingServer.SpanId);
     }
 

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Logging;
+
+namespace Watt.Embedded.Telemetry.Logging;
+
+/// <summary>
+/// The host's <see cref="ILoggerFactory"/> as Watt decorates it: the host's own records carry the scope of
+/// the service <c>host</c> (worker 0) and are redacted like every service's. <see cref="Inner"/> is the
+/// undecorated factory the services write through (they add their own scope).
+/// </summary>
+internal sealed class WattLoggerFactory(ILoggerFactory inner, LogRedaction redaction) : ILoggerFactory
+{
+    private readonly WattLogScope _scope = new(Mesh.ServiceRouter.HostCaller, 0);
+
+    public ILoggerFactory Inner { get; } = inner;
+
+    public LogRedaction Redaction { get; } = redaction;
+
+    public ILogger CreateLogger(string categoryName) => new WattLogger(Inner.CreateLogger(categoryName), _scope, Redaction);
+
+    public void AddProvider(ILoggerProvider provider) => Inner.AddProvider(provider);
+
+    public void Dispose()
+    {
+        // The container disposes the inner factory.
+    }
+}

@@ -1,0 +1,94 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using Watt.Embedded.Configuration;
+using Watt.Embedded.InProcess;
+
+namespace Watt.Embedded.Telemetry.Metrics;
+
+/// <summary>
+/// Serves <c>/metrics</c> (prometheus-net's exposition of the default registry) on a listener of its own,
+/// loopback by default, so metrics are never on the public listener by accident. A port that cannot be
+/// bound is logged as an error; the host runs on without metrics.
+/// </summary>
+internal sealed partial class MetricsEndpoint(IOptions<WattOptions> options, IServiceProvider services, ILoggerFactory loggerFactory) : IWattMetricsEndpoint, IAsyncDisposable
+{
+    public const string DefaultPath = "/metrics";
+
+    private readonly ILogger _logger = loggerFactory.CreateLogger("Watt.Embedded.Telemetry.Metrics");
+    private WebApplication? _app;
+
+    public Uri? Address { get; private set; }
+
+    /// <summary>Whether metrics are served: <c>Watt:Metrics:Enabled</c>, or by default when the host runs on Kestrel.</summary>
+    public static bool IsServed(WattMetricsOptions metrics, IServiceProvider services) =>
+        metrics.Enabled ?? services.GetService<IServer>() is { } server && server.GetType().Assembly.GetName().Name == "Microsoft.AspNetCore.Server.Kestrel.Core";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var metrics = options.Value.Metrics;
+        if (metrics.Path is not null || !IsServed(metrics, services))
+        {
+            return;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.Sources.Clear();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new ServiceLoggerProvider(loggerFactory, "metrics", 0));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(metrics.BindAddress), metrics.Port));
+        builder.Services.AddSingleton<IHostLifetime, ServiceHostLifetime>();
+        var app = builder.Build();
+        app.UseMetricServer(DefaultPath);
+        try
+        {
+            Task start;
+            using (ExecutionContext.SuppressFlow())
+            {
+                start = Task.Run(() => app.StartAsync(cancellationToken), cancellationToken);
+            }
+
+            await start.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
+        {
+            ListenFailed(_logger, metrics.BindAddress, metrics.Port, ex);
+            await app.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
+        _app = app;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Address = new Uri(new Uri(address), DefaultPath);
+        Listening(_logger, Address);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is { } app)
+        {
+            await app.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _app, null) is { } app)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(800, LogLevel.Information, "Watt metrics are served at {Address}.")]
+    private static partial void Listening(ILogger logger, Uri address);
+
+    [LoggerMessage(801, LogLevel.Error, "Watt metrics could not listen on {BindAddress}:{Port}; the host runs on without a metrics listener (set Watt:Metrics:Port, or Watt:Metrics:Path to serve them on the host's listener).")]
+    private static partial void ListenFailed(ILogger logger, string bindAddress, int port, Exception exception);
+}

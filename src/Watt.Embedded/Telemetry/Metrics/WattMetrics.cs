@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using Watt.Embedded.Configuration;
+using Watt.Embedded.Hosting;
+
+namespace Watt.Embedded.Telemetry.Metrics;
+
+/// <summary>
+/// Watt's Prometheus series, in prometheus-net's default registry (process-wide, so every series carries a
+/// <c>service</c> label rather than living in a registry of its own), with the configured extra labels.
+/// </summary>
+internal sealed class WattMetrics : IWattMetrics
+{
+    private static readonly double[] DurationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+    private static readonly ServiceState[] States = Enum.GetValues<ServiceState>();
+
+    private readonly Histogram _requestDuration;
+    private readonly Counter _requests;
+    private readonly Gauge _inFlight;
+    private readonly Histogram _meshDuration;
+    private readonly Gauge _state;
+    private readonly Counter _restarts;
+    private readonly Gauge _eventLoop;
+    private readonly Gauge _heapUsed;
+    private readonly Gauge _heapTotal;
+    private readonly Gauge _rss;
+    private readonly Gauge _cpu;
+    private readonly ConcurrentDictionary<(string Service, int Worker, string Method, string Route, int Status), RequestSeries> _requestSeries = new();
+    private readonly ConcurrentDictionary<(string Caller, string Callee, int Status), Histogram.Child> _meshSeries = new();
+
+    public WattMetrics(IOptions<WattOptions> options)
+    {
+        var labels = options.Value.Metrics.Labels;
+        IMetricFactory factory = labels.Count == 0 ? Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.DefaultRegistry) : Prometheus.Metrics.WithLabels(labels);
+        string[] request = ["service", "worker", "method", "route", "status"];
+        string[] worker = ["service", "worker"];
+        _requestDuration = factory.CreateHistogram("watt_http_request_duration_seconds", "Duration of HTTP requests answered by a Watt service.", request, new HistogramConfiguration { Buckets = DurationBuckets });
+        _requests = factory.CreateCounter("watt_http_requests_total", "HTTP requests answered by a Watt service.", request);
+        _inFlight = factory.CreateGauge("watt_http_requests_in_flight", "HTTP requests a Watt service is answering now.", worker);
+        _meshDuration = factory.CreateHistogram("watt_mesh_call_duration_seconds", "Duration of mesh calls until the response headers, by caller and callee.", ["caller", "callee", "status"], new HistogramConfiguration { Buckets = DurationBuckets });
+        _state = factory.CreateGauge("watt_service_state", "1 for the state a worker of a Watt service is in, 0 for the others.", ["service", "worker", "state"]);
+        _restarts = factory.CreateCounter("watt_service_restarts_total", "Restart attempts of a worker of a Watt service.", worker);
+        _eventLoop = factory.CreateGauge("watt_worker_event_loop_utilization", "Event-loop utilisation a worker process reported, 0 to 1.", worker);
+        _heapUsed = factory.CreateGauge("watt_worker_heap_used_bytes", "Heap in use a worker process reported.", worker);
+        _heapTotal = factory.CreateGauge("watt_worker_heap_total_bytes", "Heap reserved a worker process reported.", worker);
+        _rss = factory.CreateGauge("watt_worker_rss_bytes", "Resident set size a worker process reported.", worker);
+        _cpu = factory.CreateGauge("watt_worker_cpu_percent", "CPU use a worker process reported, in percent of one core.", worker);
+    }
+
+    public void RecordRequest(string service, int worker, string method, string route, int status, TimeSpan duration)
+    {
+        var series = _requestSeries.GetOrAdd((service, worker, method, route, status), static (key, self) => self.CreateRequestSeries(key), this);
+        series.Duration.Observe(duration.TotalSeconds);
+        series.Count.Inc();
+    }
+
+    public Gauge.Child InFlight(string service, int worker) => _inFlight.WithLabels(service, Worker(worker));
+
+    public void RecordMeshCall(string caller, string callee, int status, TimeSpan duration)
+    {
+        var series = _meshSeries.GetOrAdd((caller, callee, status), static (key, h) => h.WithLabels(key.Caller, key.Callee, key.Status.ToString(CultureInfo.InvariantCulture)), _meshDuration);
+        series.Observe(duration.TotalSeconds);
+    }
+
+    public void ReportState(string service, int worker, ServiceState state)
+    {
+        var index = Worker(worker);
+        foreach (var candidate in States)
+        {
+            _state.WithLabels(service, index, candidate.ToString()).Set(candidate == state ? 1 : 0);
+        }
+    }
+
+    public void RecordRestart(string service, int worker) => _restarts.WithLabels(service, Worker(worker)).Inc();
+
+    public void ReportWorkerResources(string service, int worker, WorkerResources resources)
+    {
+        var index = Worker(worker);
+        _eventLoop.WithLabels(service, index).Set(resources.EventLoopUtilization);
+        _heapUsed.WithLabels(service, index).Set(resources.HeapUsedBytes);
+        _heapTotal.WithLabels(service, index).Set(resources.HeapTotalBytes);
+        _rss.WithLabels(service, index).Set(resources.RssBytes);
+        _cpu.WithLabels(service, index).Set(resources.CpuPercent);
+    }
+
+    private RequestSeries CreateRequestSeries((string Service, int Worker, string Method, string Route, int Status) key)
+    {
+        string[] values = [key.Service, Worker(key.Worker), key.Method, key.Route, key.Status.ToString(CultureInfo.InvariantCulture)];
+        return new RequestSeries(_requestDuration.WithLabels(values), _requests.WithLabels(values));
+    }
+
+    private static string Worker(int worker) => worker.ToString(CultureInfo.InvariantCulture);
+
+    private sealed record RequestSeries(Histogram.Child Duration, Counter.Child Count);
+}

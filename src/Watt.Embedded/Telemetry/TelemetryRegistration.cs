@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Compliance.Redaction;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Watt.Embedded.Configuration;
+using Watt.Embedded.Mesh;
+using Watt.Embedded.Telemetry.Logging;
+using Watt.Embedded.Telemetry.Metrics;
+using Watt.Embedded.Telemetry.Tracing;
+
+namespace Watt.Embedded.Telemetry;
+
+/// <summary>Registers Watt's telemetry in the host: logging, tracing and metrics, from the <c>Watt</c> section.</summary>
+internal static class TelemetryRegistration
+{
+    // The framework's per-request meters: Watt's own series replace them with a service label.
+    private static readonly HashSet<string> ReplacedMeters = new(StringComparer.Ordinal)
+    {
+        "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Routing",
+        "Microsoft.AspNetCore.Diagnostics", "System.Net.Http", "System.Net.NameResolution",
+    };
+
+    private static int _meterAdapterConfigured;
+
+    public static void Register(IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        AddLogging(services);
+        AddTracing(builder);
+
+        services.TryAddSingleton<WattMetrics>();
+        services.TryAddSingleton<IWattMetrics>(sp => sp.GetRequiredService<WattMetrics>());
+        services.TryAddSingleton<MetricsEndpoint>();
+        services.TryAddSingleton<IWattMetricsEndpoint>(sp => sp.GetRequiredService<MetricsEndpoint>());
+        services.TryAddSingleton<WattTelemetry>();
+        services.AddHttpLogging(_ => { });
+        services.AddSingleton<IPostConfigureOptions<Microsoft.AspNetCore.HttpLogging.HttpLoggingOptions>, HostHttpLoggingSetup>();
+        if (Interlocked.Exchange(ref _meterAdapterConfigured, 1) == 0)
+        {
+            // Every other meter (the HTTP cache's, the runtime's, a service's own) is published as is.
+            Prometheus.Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = i => !ReplacedMeters.Contains(i.Meter.Name));
+        }
+    }
+
+    private static void AddLogging(IServiceCollection services)
+    {
+        services.AddSingleton<IConfigureOptions<LoggerFilterOptions>, RequestLoggingFilterSetup>();
+        services.Configure<LoggerFactoryOptions>(o => o.ActivityTrackingOptions |= ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+        services.AddSingleton<ConsoleFormatSetup>();
+        services.AddSingleton<IConfigureOptions<ConsoleLoggerOptions>>(sp => sp.GetRequiredService<ConsoleFormatSetup>());
+        services.AddSingleton<IConfigureOptions<JsonConsoleFormatterOptions>>(sp => sp.GetRequiredService<ConsoleFormatSetup>());
+        services.AddSingleton<IConfigureOptions<SimpleConsoleFormatterOptions>>(sp => sp.GetRequiredService<ConsoleFormatSetup>());
+        if (!services.Any(d => d.ServiceType == typeof(IRedactorProvider)))
+        {
+            services.AddRedaction(r => r.SetFallbackRedactor<MaskingRedactor>());
+        }
+
+        // Built from the configure actions alone: a logger factory must not fail on Watt's validation,
+        // which reports a bad setting at start-up with its key.
+        services.TryAddSingleton(sp => new LogRedaction(
+            new SensitiveNames(UnvalidatedOptions(sp).Logging.Redact),
+            sp.GetRequiredService<IRedactorProvider>()));
+
+        var descriptor = services.LastOrDefault(d => d.ServiceType == typeof(ILoggerFactory) && !d.IsKeyedService);
+        if (descriptor is { ImplementationType: { } type } && type != typeof(WattLoggerFactory))
+        {
+            services.Remove(descriptor);
+            services.TryAdd(ServiceDescriptor.Singleton(type, type));
+            services.AddSingleton<ILoggerFactory>(sp => new WattLoggerFactory((ILoggerFactory)sp.GetRequiredService(type), sp.GetRequiredService<LogRedaction>()));
+        }
+    }
+
+    private static void AddTracing(IHostApplicationBuilder builder)
+    {
+        var tracing = new WattTracingOptions();
+        try
+        {
+            builder.Configuration.GetSection($"{WattOptions.SectionName}:Tracing").Bind(tracing);
+        }
+        catch (InvalidOperationException)
+        {
+            return; // the options validation at start-up names the key
+        }
+
+        if (tracing.Propagation == WattPropagation.B3)
+        {
+            // Process-wide, so HttpClient's own injection and the mesh write B3 as well.
+            var b3 = new B3Propagator();
+            DistributedContextPropagator.Current = b3;
+            builder.Services.Replace(ServiceDescriptor.Singleton<DistributedContextPropagator>(b3));
+        }
+
+        if (!tracing.Enabled)
+        {
+            return;
+        }
+
+        var exporter = tracing.Exporter
+            ?? (string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) ? WattTraceExporter.None : WattTraceExporter.Otlp);
+        var ratio = Math.Clamp(tracing.SamplingRatio, 0, 1);
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r
+                .AddService(builder.Environment.ApplicationName)
+                .AddAttributes(tracing.ResourceAttributes.Select(a => new KeyValuePair<string, object>(a.Key, a.Value))))
+            .WithTracing(t =>
+            {
+                t.AddSource(WattActivitySource.Name)
+                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments(MetricsEndpoint.DefaultPath, StringComparison.OrdinalIgnoreCase))
+                    .AddHttpClientInstrumentation()
+                    .AddProcessor(new ServiceSpanProcessor())
+                    .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(ratio)));
+                switch (exporter)
+                {
+                    case WattTraceExporter.Console:
+                        t.AddConsoleExporter();
+                        break;
+                    case WattTraceExporter.Otlp:
+                        t.AddOtlpExporter(o =>
+                        {
+                            o.Protocol = tracing.OtlpProtocol == WattOtlpProtocol.HttpProtobuf
+                                ? OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf
+                                : OpenTelemetry.Exporter.OtlpExportProtocol.Grpc;
+                            if (tracing.Endpoint is { } endpoint)
+                            {
+                                o.Endpoint = endpoint;
+                            }
+                        });
+                        break;
+                    case WattTraceExporter.Zipkin:
+#pragma warning disable CS0618 // Zipkin is asked for by name; OpenTelemetry deprecates its exporter in favour of OTLP, which Zipkin also accepts.
+                        t.AddZipkinExporter(o =>
+                        {
+                            if (tracing.Endpoint is { } endpoint)
+                            {
+                                o.Endpoint = endpoint;
+                            }
+                        });
+#pragma warning restore CS0618
+                        break;
+                }
+            });
+    }
+
+    private static WattOptions UnvalidatedOptions(IServiceProvider services)
+    {
+        var options = new WattOptions();
+        try
+        {
+            foreach (var configure in services.GetServices<IConfigureOptions<WattOptions>>())
+            {
+                configure.Configure(options);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return new WattOptions(); // a value that does not bind: start-up validation names it; the defaults redact meanwhile
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.HttpLogging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Watt.Embedded.Configuration;
+using Watt.Embedded.Telemetry.Logging;
+using Watt.Embedded.Telemetry.Metrics;
+using Watt.Embedded.Telemetry.Tracing;
+
+namespace Watt.Embedded.Telemetry;
+
+/// <summary>
+/// What the host decided about telemetry, applied to every service's container the same way, so no
+/// service needs a set-up of its own: its server span is the child of the hop that handed the request
+/// over, tagged with the service; its requests are counted and timed; its requests are logged when
+/// request logging is on, with sensitive headers redacted.
+/// </summary>
+internal sealed class WattTelemetry
+{
+    /// <summary>The category of the framework's HTTP logging, raised to Information when request logging is on.</summary>
+    public const string HttpLoggingCategory = "Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware";
+
+    public WattTelemetry(IOptions<WattOptions> options, IServiceProvider services)
+    {
+        var value = options.Value;
+        Metrics = value.Metrics.Enabled == false ? null : services.GetRequiredService<WattMetrics>();
+        RequestLogging = value.Logging.Requests;
+        Sensitive = new SensitiveNames(value.Logging.Redact);
+        Propagator = services.GetService<DistributedContextPropagator>() ?? DistributedContextPropagator.Current;
+    }
+
+    /// <summary>Where series are recorded; <see langword="null"/> when <c>Watt:Metrics:Enabled</c> is false.</summary>
+    public WattMetrics? Metrics { get; }
+
+    public bool RequestLogging { get; }
+
+    public SensitiveNames Sensitive { get; }
+
+    /// <summary>The host's trace-context propagator (W3C, or B3 when configured).</summary>
+    public DistributedContextPropagator Propagator { get; }
+
+    /// <summary>Registers the telemetry of one worker of a service in its container.</summary>
+    public void AddTo(IServiceCollection services, string service, int worker)
+    {
+        services.Replace(ServiceDescriptor.Singleton<DistributedContextPropagator>(new InProcessParentPropagator(Propagator)));
+        services.AddTransient<IStartupFilter>(_ => new ServiceTelemetryStartupFilter(this, service, worker));
+        if (RequestLogging)
+        {
+            services.AddHttpLogging(ConfigureHttpLogging);
+            services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(null, HttpLoggingCategory, LogLevel.Information, null)));
+        }
+        else
+        {
+            // A service that logs requests itself still never logs a sensitive header in clear text.
+            services.PostConfigure<HttpLoggingOptions>(o =>
+            {
+                Sensitive.RemoveFrom(o.RequestHeaders);
+                Sensitive.RemoveFrom(o.ResponseHeaders);
+            });
+        }
+    }
+
+    /// <summary>
+    /// The framework's HTTP logging: method, path, status, duration and the headers on its allow-lists,
+    /// minus any sensitive name (headers not on a list are written as <c>[Redacted]</c> by the framework).
+    /// </summary>
+    public void ConfigureHttpLogging(HttpLoggingOptions options)
+    {
+        options.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.RequestProtocol
+            | HttpLoggingFields.RequestHeaders | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.ResponseHeaders | HttpLoggingFields.Duration;
+        options.CombineLogs = true;
+        Sensitive.RemoveFrom(options.RequestHeaders);
+        Sensitive.RemoveFrom(options.ResponseHeaders);
+    }
+
+    private sealed class ServiceTelemetryStartupFilter(WattTelemetry telemetry, string service, int worker) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(inner => new RequestTelemetryMiddleware(inner, service, worker, telemetry.Metrics).InvokeAsync);
+            if (telemetry.RequestLogging)
+            {
+                app.UseHttpLogging();
+            }
+
+            next(app);
+        };
+    }
+}
