@@ -13,6 +13,13 @@ if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; 
   ($SUDO service redis-server stop || true) >/dev/null 2>&1
 fi
 
+# npm packages of the test fixtures (committed package-lock.json files).
+for fixture in tests/fixtures/*/package-lock.json; do
+  dir=$(dirname "$fixture")
+  echo "npm ci in $dir..."
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci failed in $dir"; echo "Tests: 0 passed, 1 failed"; exit 1; }
+done
+
 results=.artifacts/test-results
 rm -rf "$results"
 mkdir -p "$results"

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -39,6 +40,7 @@ internal sealed class MeshIngress(ServiceRouter router, ILoggerFactory loggerFac
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new ServiceLoggerProvider(loggerFactory, "mesh-ingress", 0));
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
+        builder.Configuration.AddInMemoryCollection([new(WebHostDefaults.ServerUrlsKey, string.Empty)]); // the host's URLS (ASPNETCORE_URLS) are not this listener's
         builder.Services.AddSingleton<IHostLifetime, ServiceHostLifetime>();
         var app = builder.Build();
         app.Run(HandleAsync);

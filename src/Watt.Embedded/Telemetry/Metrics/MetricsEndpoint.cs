@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -44,6 +45,7 @@ internal sealed partial class MetricsEndpoint(IOptions<WattOptions> options, ISe
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new ServiceLoggerProvider(loggerFactory, "metrics", 0));
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(metrics.BindAddress), metrics.Port));
+        builder.Configuration.AddInMemoryCollection([new(WebHostDefaults.ServerUrlsKey, string.Empty)]); // the host's URLS (ASPNETCORE_URLS) are not this listener's
         builder.Services.AddSingleton<IHostLifetime, ServiceHostLifetime>();
         var app = builder.Build();
         app.UseMetricServer(DefaultPath);
