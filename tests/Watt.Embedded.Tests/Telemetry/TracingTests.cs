@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Trace;
+using Watt.Embedded.Tests.Infrastructure;
+
+namespace Watt.Embedded.Tests.Telemetry;
+
+public sealed class TracingTests
+{
+    [Fact]
+    public async Task One_trace_runs_host_to_orders_to_pricing_with_the_exact_span_tree()
+    {
+        var spans = new List<Activity>();
+        await using var host = await KestrelHost.StartAsync(b =>
+        {
+            b.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans));
+            b.AddWatt(w =>
+            {
+                w.AddService("pricing", map: app => app.MapGet("/price/{sku}", (string sku) => "9.99"));
+                w.AddService("orders", map: app => app.MapGet("/total", async (IHttpClientFactory clients) =>
+                    "total:" + await clients.CreateClient().GetStringAsync("http://pricing.plt.local/price/a1")));
+            });
+        }, app => app.MapGet("/checkout", async (IHttpClientFactory clients) =>
+            "checkout:" + await clients.CreateClient().GetStringAsync("http://orders.plt.local/total")));
+
+        var traceId = ActivityTraceId.CreateRandom();
+        using (new Activity("test-caller").SetParentId(traceId, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded).Start())
+        {
+            Assert.Equal("checkout:total:9.99", await host.Client.GetStringAsync("/checkout"));
+        }
+
+        Activity[] trace = [];
+        await Eventually.TrueAsync(() =>
+        {
+            lock (spans)
+            {
+                trace = [.. spans.Where(s => s.TraceId == traceId)];
+            }
+
+            return trace.Any(s => s.DisplayName == "GET /checkout");
+        }, "the host's server span ends");
+
+        var hostServer = Assert.Single(trace, s => s.DisplayName == "GET /checkout");
+        var tree = Describe(hostServer, trace);
+        Assert.Equal(
+        [
+            "Server GET /checkout [host]",
+            "  Client GET orders [host] -> orders",
+            "    Server GET /total [orders]",
+            "      Client GET pricing [orders] -> pricing",
+            "        Server GET /price/{sku} [pricing]",
+        ], tree);
+
+        // Nothing else in the trace but the test's own HTTP client span, the parent of the host's.
+        var others = trace.Except(Flatten(hostServer, trace)).ToList();
+        var client = Assert.Single(others);
+        Assert.Equal(client.SpanId, hostServer.ParentSpanId);
+    }
+
+    [Theory]
+    [InlineData("HttpProtobuf", "/v1/traces", "application/x-protobuf")]
+    [InlineData("Grpc", "/opentelemetry.proto.collector.trace.v1.TraceService/Export", "application/grpc")]
+    public async Task Spans_are_exported_over_otlp(string protocol, string path, string contentType)
+    {
+        await using var collector = await FakeCollector.StartAsync(http2: protocol == "Grpc");
+        var endpoint = protocol == "Grpc" ? collector.Address : new Uri(collector.Address, "/v1/traces");
+        await using var host = await StartTracedHost(new()
+        {
+            ["Watt:Tracing:Exporter"] = "Otlp",
+            ["Watt:Tracing:OtlpProtocol"] = protocol,
+            ["Watt:Tracing:Endpoint"] = endpoint.ToString(),
+            ["Watt:Tracing:ResourceAttributes:deployment.environment"] = "watt-test",
+        });
+
+        Assert.Equal("ok", await host.Client.GetStringAsync("/api/ping"));
+        var exported = await Flush(host, collector, path);
+
+        Assert.StartsWith(contentType, exported.ContentType, StringComparison.Ordinal);
+        var text = Encoding.UTF8.GetString(exported.Body); // protobuf strings are UTF-8 bytes
+        Assert.Contains("watt.service", text, StringComparison.Ordinal);
+        Assert.Contains("api", text, StringComparison.Ordinal);
+        Assert.Contains("watt-test", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Spans_are_exported_to_zipkin()
+    {
+        await using var collector = await FakeCollector.StartAsync();
+        await using var host = await StartTracedHost(new()
+        {
+            ["Watt:Tracing:Exporter"] = "Zipkin",
+            ["Watt:Tracing:Endpoint"] = new Uri(collector.Address, "/api/v2/spans").ToString(),
+        });
+
+        Assert.Equal("ok", await host.Client.GetStringAsync("/api/ping"));
+        var exported = await Flush(host, collector, "/api/v2/spans");
+
+        Assert.StartsWith("application/json", exported.ContentType, StringComparison.Ordinal);
+        var json = Encoding.UTF8.GetString(exported.Body);
+        Assert.Contains("\"watt.service\":\"api\"", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tracing_can_be_switched_off()
+    {
+        await using var host = await StartTracedHost(new() { ["Watt:Tracing:Enabled"] = "false" });
+
+        Assert.Null(host.App.Services.GetService<TracerProvider>());
+        Assert.Equal("ok", await host.Client.GetStringAsync("/api/ping"));
+    }
+
+    private static Task<KestrelHost> StartTracedHost(Dictionary<string, string?> settings) =>
+        KestrelHost.StartAsync(b => b.AddWatt(w => w.AddService("api", map: app => app.MapGet("/ping", () => "ok")).MountAt("/api")), settings: settings);
+
+    private static async Task<(string Path, string? ContentType, byte[] Body)> Flush(KestrelHost host, FakeCollector collector, string path)
+    {
+        var provider = host.App.Services.GetRequiredService<TracerProvider>();
+        (string Path, string? ContentType, byte[] Body) found = default;
+        await Eventually.TrueAsync(() =>
+        {
+            provider.ForceFlush(1000);
+            found = collector.Requests.FirstOrDefault(r => r.Path == path && Encoding.UTF8.GetString(r.Body).Contains("watt.service", StringComparison.Ordinal));
+            return found.Body is not null;
+        }, $"the exporter posts spans to {path}");
+        return found;
+    }
+
+    private static List<string> Describe(Activity root, Activity[] trace)
+    {
+        var lines = new List<string>();
+        Walk(root, 0);
+        return lines;
+
+        void Walk(Activity span, int depth)
+        {
+            var callee = span.GetTagItem("watt.callee") is string c ? $" -> {c}" : string.Empty;
+            lines.Add($"{new string(' ', depth * 2)}{span.Kind} {span.DisplayName} [{span.GetTagItem("watt.service")}]{callee}");
+            foreach (var child in trace.Where(s => s.ParentSpanId == span.SpanId).OrderBy(s => s.StartTimeUtc))
+            {
+                Walk(child, depth + 1);
+            }
+        }
+    }
+
+    private static IEnumerable<Activity> Flatten(Activity root, Activity[] trace) =>
+        trace.Where(s => s.ParentSpanId == root.SpanId).SelectMany(c => Flatten(c, trace)).Prepend(root);
+}
