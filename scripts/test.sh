@@ -13,8 +13,16 @@ if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; 
   ($SUDO service redis-server stop || true) >/dev/null 2>&1
 fi
 
+# The official Prometheus client's text parser, which the metrics tests parse expositions with.
+if ! /usr/bin/python3 -c "import prometheus_client" >/dev/null 2>&1; then
+  echo "Installing python3-prometheus-client (apt)..."
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-prometheus-client >/dev/null
+fi
+
 # npm packages of the test fixtures (committed package-lock.json files).
 for fixture in tests/fixtures/*/package-lock.json; do
+  [ -f "$fixture" ] || continue
   dir=$(dirname "$fixture")
   echo "npm ci in $dir..."
   (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci failed in $dir"; echo "Tests: 0 passed, 1 failed"; exit 1; }

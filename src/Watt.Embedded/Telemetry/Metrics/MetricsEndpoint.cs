@@ -24,6 +24,7 @@ internal sealed partial class MetricsEndpoint(IOptions<WattOptions> options, ISe
     public const string DefaultPath = "/metrics";
 
     private readonly ILogger _logger = loggerFactory.CreateLogger("Watt.Embedded.Telemetry.Metrics");
+    private static int _registryStarted;
     private WebApplication? _app;
 
     public Uri? Address { get; private set; }
@@ -35,6 +36,13 @@ internal sealed partial class MetricsEndpoint(IOptions<WattOptions> options, ISe
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var metrics = options.Value.Metrics;
+        if (metrics.Enabled != false && Interlocked.Exchange(ref _registryStarted, 1) == 0)
+        {
+            // prometheus-net starts its adapters (.NET meters, event counters) at the registry's first
+            // collection: collect once now, so nothing recorded before the first scrape is lost.
+            await Prometheus.Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+        }
+
         if (metrics.Path is not null || !IsServed(metrics, services))
         {
             return;
