@@ -102,50 +102,30 @@ internal static class TelemetryRegistration
             return;
         }
 
-        var exporter = tracing.Exporter
-            ?? (string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) ? WattTraceExporter.None : WattTraceExporter.Otlp);
-        var ratio = Math.Clamp(tracing.SamplingRatio, 0, 1);
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r
-                .AddService(builder.Environment.ApplicationName)
-                .AddAttributes(tracing.ResourceAttributes.Select(a => new KeyValuePair<string, object>(a.Key, a.Value))))
-            .WithTracing(t =>
+        builder.Services.AddOpenTelemetry().WithTracing(t => t
+            .AddSource(WattActivitySource.Name)
+            .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments(MetricsEndpoint.DefaultPath, StringComparison.OrdinalIgnoreCase))
+            .AddHttpClientInstrumentation()
+            .AddProcessor(new ServiceSpanProcessor()));
+
+        // The rest from the options when the provider is built, so code (Configure<WattOptions>) and a
+        // test's configuration count as much as appsettings.
+        builder.Services.ConfigureOpenTelemetryTracerProvider((sp, t) =>
+        {
+            var options = sp.GetRequiredService<IOptions<WattOptions>>().Value.Tracing;
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            var environment = sp.GetRequiredService<IHostEnvironment>();
+            t.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(Math.Clamp(options.SamplingRatio, 0, 1))));
+            t.ConfigureResource(r => r
+                .AddService(environment.ApplicationName)
+                .AddAttributes(options.ResourceAttributes.Select(a => new KeyValuePair<string, object>(a.Key, a.Value))));
+            var exporter = options.Exporter
+                ?? (string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) ? WattTraceExporter.None : WattTraceExporter.Otlp);
+            if (TraceExporters.Create(exporter, options) is { } processor)
             {
-                t.AddSource(WattActivitySource.Name)
-                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments(MetricsEndpoint.DefaultPath, StringComparison.OrdinalIgnoreCase))
-                    .AddHttpClientInstrumentation()
-                    .AddProcessor(new ServiceSpanProcessor())
-                    .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(ratio)));
-                switch (exporter)
-                {
-                    case WattTraceExporter.Console:
-                        t.AddConsoleExporter();
-                        break;
-                    case WattTraceExporter.Otlp:
-                        t.AddOtlpExporter(o =>
-                        {
-                            o.Protocol = tracing.OtlpProtocol == WattOtlpProtocol.HttpProtobuf
-                                ? OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf
-                                : OpenTelemetry.Exporter.OtlpExportProtocol.Grpc;
-                            if (tracing.Endpoint is { } endpoint)
-                            {
-                                o.Endpoint = endpoint;
-                            }
-                        });
-                        break;
-                    case WattTraceExporter.Zipkin:
-#pragma warning disable CS0618 // Zipkin is asked for by name; OpenTelemetry deprecates its exporter in favour of OTLP, which Zipkin also accepts.
-                        t.AddZipkinExporter(o =>
-                        {
-                            if (tracing.Endpoint is { } endpoint)
-                            {
-                                o.Endpoint = endpoint;
-                            }
-                        });
-#pragma warning restore CS0618
-                        break;
-                }
-            });
+                t.AddProcessor(processor);
+            }
+        });
     }
 
     private static WattOptions UnvalidatedOptions(IServiceProvider services)

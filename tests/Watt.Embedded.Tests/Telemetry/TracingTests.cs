@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Trace;
+using Watt.Embedded.Configuration;
+using Watt.Embedded.Telemetry.Tracing;
 using Watt.Embedded.Tests.Infrastructure;
 
 namespace Watt.Embedded.Tests.Telemetry;
@@ -87,13 +89,17 @@ public sealed class TracingTests
     }
 
     [Fact]
-    public async Task Spans_are_exported_to_zipkin()
+    public async Task Spans_are_exported_to_zipkin_as_configured_in_code()
     {
         await using var collector = await FakeCollector.StartAsync();
-        await using var host = await StartTracedHost(new()
+        await using var host = await KestrelHost.StartAsync(b =>
         {
-            ["Watt:Tracing:Exporter"] = "Zipkin",
-            ["Watt:Tracing:Endpoint"] = new Uri(collector.Address, "/api/v2/spans").ToString(),
+            b.AddWatt(w => w.AddService("api", map: app => app.MapGet("/ping", () => "ok")).MountAt("/api"));
+            b.Services.Configure<WattOptions>(o =>
+            {
+                o.Tracing.Exporter = WattTraceExporter.Zipkin;
+                o.Tracing.Endpoint = new Uri(collector.Address, "/api/v2/spans");
+            });
         });
 
         Assert.Equal("ok", await host.Client.GetStringAsync("/api/ping"));

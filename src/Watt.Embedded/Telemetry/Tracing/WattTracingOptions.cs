@@ -1,9 +1,10 @@
 namespace Watt.Embedded.Telemetry.Tracing;
 
 /// <summary>
-/// OpenTelemetry tracing of the host and every service, bound from <c>Watt:Tracing</c>. The exporter,
-/// protocol, endpoint, propagation and resource attributes are read when <c>AddWatt</c> runs (from the
-/// configuration the builder has then: appsettings, environment variables, command line).
+/// OpenTelemetry tracing of the host and every service, bound from <c>Watt:Tracing</c> or set in code with
+/// <c>Configure&lt;WattOptions&gt;</c>. <see cref="Enabled"/> and <see cref="Propagation"/> are read from
+/// configuration when <c>AddWatt</c> runs (they decide what is registered); the rest when the tracer
+/// provider is built.
 /// </summary>
 public sealed class WattTracingOptions
 {
