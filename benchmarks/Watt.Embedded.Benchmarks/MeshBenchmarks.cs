@@ -57,6 +57,7 @@ public class MeshBenchmarks
     {
         var watt = Builder();
         watt.Services.AddSingleton<IServer>(new DirectServer());
+        TelemetrySwitch.Off(watt);
         watt.AddWatt(w => w.AddService("svc", map: app => Endpoints(app)));
         _watt = watt.Build();
         await _watt.StartAsync();

@@ -26,6 +26,7 @@ public class MountedServiceBenchmarks
         builder.Logging.ClearProviders();
         _server = new DirectServer();
         builder.Services.AddSingleton<IServer>(_server);
+        TelemetrySwitch.Off(builder);
         builder.AddWatt(w => w.AddService("svc", map: app => app.MapGet("/hello", () => "hello")).MountAt("/svc"));
         _host = builder.Build();
         _host.MapGet("/hello", () => "hello");

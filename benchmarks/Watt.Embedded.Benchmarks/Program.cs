@@ -1,6 +1,27 @@
 using BenchmarkDotNet.Running;
 using Watt.Embedded.Benchmarks;
 
+if (args.Length >= 2 && args[0] == "--loop-telemetry")
+{
+    // For profilers: the telemetry benchmark's "on" (or "off") host in a plain loop.
+    var (host, server) = await TelemetryBenchmarks.Start(on: args[1] == "on");
+    var until = DateTime.UtcNow.AddSeconds(args.Length > 2 ? int.Parse(args[2]) : 10);
+    long n = 0;
+    while (DateTime.UtcNow < until)
+    {
+        for (var i = 0; i < 10_000; i++)
+        {
+            await server.SendAsync("/svc/hello");
+        }
+
+        n += 10_000;
+    }
+
+    Console.WriteLine($"telemetry {args[1]}: {n} requests");
+    await host.StopAsync();
+    return;
+}
+
 if (args.Length >= 2 && args[0] == "--loop")
 {
     // For profilers (perf, dotnet-trace): runs one benchmark in a plain loop for a fixed number of seconds.

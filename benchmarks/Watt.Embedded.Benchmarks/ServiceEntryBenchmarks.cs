@@ -29,6 +29,7 @@ public class ServiceEntryBenchmarks
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Hosting.Server.IServer>(new DirectServer());
+        TelemetrySwitch.Off(builder);
         builder.AddWatt(w =>
         {
             w.AddService("svc", map: app => app.MapGet("/hello", () => "hello")).MountAt("/svc");

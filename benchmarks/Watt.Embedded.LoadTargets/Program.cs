@@ -3,17 +3,34 @@
 //                 http://backend.plt.local/data through the mesh (in memory)
 //   microservices two Kestrel apps on loopback; the gateway app on PORT fetches the backend app's
 //                 /data over HTTP (SocketsHttpHandler, keep-alive)
+//   telemetry-off / telemetry-on / telemetry-otlp / telemetry-requests
+//                 one host on PORT with the mounted service only (/gateway/local): Watt's telemetry and the
+//                 logging providers all off; all on (JSON console logging with scopes, metrics recorded and
+//                 served, tracing sampled at 100%, no exporter); the same exporting every span over OTLP/HTTP
+//                 to a sink on PORT+2; and that plus request logging
 // Prints "READY" once both parts accept requests; runs until killed.
 using System.Net;
+using OpenTelemetry.Trace;
 
 var mode = args.Length > 0 ? args[0] : "watt";
 var port = args.Length > 1 ? int.Parse(args[1]) : 5100;
 var payload = new { id = 42, name = "widget", tags = new[] { "a", "b", "c" }, price = 9.99m };
 
-WebApplication Gateway(Action<WebApplicationBuilder> configure)
+var telemetryOff = new Dictionary<string, string?>
+{
+    ["Watt:Tracing:Enabled"] = "false",
+    ["Watt:Metrics:Enabled"] = "false",
+};
+
+WebApplication Gateway(Action<WebApplicationBuilder> configure, Dictionary<string, string?>? settings = null, bool logging = false)
 {
     var builder = WebApplication.CreateBuilder();
-    builder.Logging.ClearProviders();
+    builder.Configuration.AddInMemoryCollection(settings ?? telemetryOff);
+    if (!logging)
+    {
+        builder.Logging.ClearProviders();
+    }
+
     builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
     configure(builder);
     return builder.Build();
@@ -31,6 +48,70 @@ if (mode == "watt")
             a.MapGet("/local", () => payload); // the mounted path alone, for comparison
         }).MountAt("/gateway");
     }));
+    await app.StartAsync();
+    Console.WriteLine("READY");
+    await app.WaitForShutdownAsync();
+}
+else if (mode is "plain-off" or "plain-on")
+{
+    // The same endpoint mapped natively in a plain ASP.NET Core app without Watt: off, or with what the
+    // framework and OpenTelemetry cost on their own (JSON console logging, ASP.NET Core tracing at 100%).
+    var builder = WebApplication.CreateBuilder();
+    builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+    builder.Logging.ClearProviders();
+    if (mode == "plain-on")
+    {
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        });
+        builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        builder.Services.AddOpenTelemetry().WithTracing(t => t.AddAspNetCoreInstrumentation().SetSampler(new AlwaysOnSampler()));
+    }
+
+    var app = builder.Build();
+    app.MapGet("/gateway/local", () => payload);
+    await app.StartAsync();
+    Console.WriteLine("READY");
+    await app.WaitForShutdownAsync();
+}
+else if (mode.StartsWith("telemetry-", StringComparison.Ordinal))
+{
+    var on = mode != "telemetry-off";
+    var export = mode is "telemetry-otlp" or "telemetry-requests";
+    if (export)
+    {
+        // The trace collector: an OTLP/HTTP endpoint that takes the batches and discards them.
+        var sinkBuilder = WebApplication.CreateSlimBuilder();
+        sinkBuilder.Logging.ClearProviders();
+        sinkBuilder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port + 2));
+        var sink = sinkBuilder.Build();
+        sink.MapPost("/v1/traces", async (HttpRequest r) => { await r.Body.CopyToAsync(Stream.Null); return Results.Ok(); });
+        await sink.StartAsync();
+    }
+
+    var settings = on
+        ? new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            ["Watt:Logging:Format"] = "Json",
+            ["Watt:Logging:Requests"] = mode == "telemetry-requests" ? "true" : "false",
+            ["Watt:Tracing:Exporter"] = export ? "Otlp" : "None",
+            ["Watt:Tracing:OtlpProtocol"] = "HttpProtobuf",
+            ["Watt:Tracing:Endpoint"] = $"http://127.0.0.1:{port + 2}/v1/traces",
+            ["Watt:Tracing:SamplingRatio"] = "1",
+            ["Watt:Metrics:Port"] = (port + 3).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }
+        : new Dictionary<string, string?>(telemetryOff);
+    foreach (var extra in args.Skip(2)) // key=value overrides, to take the telemetry apart
+    {
+        var at = extra.IndexOf('=', StringComparison.Ordinal);
+        settings[extra[..at]] = extra[(at + 1)..];
+    }
+
+    var app = Gateway(b => b.AddWatt(w => w.AddService("gateway", map: a => a.MapGet("/local", () => payload)).MountAt("/gateway")), settings, logging: on);
     await app.StartAsync();
     Console.WriteLine("READY");
     await app.WaitForShutdownAsync();

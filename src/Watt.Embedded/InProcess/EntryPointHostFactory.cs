@@ -30,7 +30,7 @@ internal sealed class EntryPointHostFactory(Assembly assembly, Func<string?> con
         var entryPoint = Assembly.EntryPoint
             ?? throw new InvalidOperationException($"Assembly '{applicationName}' of service '{context.ServiceName}' has no entry point (Program.Main or top-level statements).");
 
-        var server = new InMemoryServer(context.Address);
+        var server = new InMemoryServer(context.Address, context.ServiceName, context.WorkerIndex);
         using var interceptor = new HostBuildInterceptor(builder => Configure(builder, context, server));
         var root = contentRoot() ?? ContentRootLocator.Find(applicationName);
         string[] args =

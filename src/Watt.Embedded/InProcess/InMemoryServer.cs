@@ -13,8 +13,13 @@ internal sealed class InMemoryServer : IServer
 {
     private readonly TaskCompletionSource<ServiceApplication> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public InMemoryServer(string address)
+    private readonly string _service;
+    private readonly int _worker;
+
+    public InMemoryServer(string address, string service, int worker)
     {
+        _service = service;
+        _worker = worker;
         var addresses = new ServerAddressesFeature();
         addresses.Addresses.Add(address);
         Features.Set<IServerAddressesFeature>(addresses);
@@ -31,7 +36,7 @@ internal sealed class InMemoryServer : IServer
     public Task StartAsync<TContext>(IHttpApplication<TContext> application, CancellationToken cancellationToken)
         where TContext : notnull
     {
-        var app = new ServiceApplication<TContext>(application);
+        var app = new ServiceApplication<TContext>(application, _service, _worker);
         Application = app;
         _started.TrySetResult(app);
         return Task.CompletedTask;

@@ -23,7 +23,7 @@ internal sealed class MinimalApiHostFactory(
 
     private async Task<StartedServiceHost> BuildAndStartAsync(ServiceHostContext context, CancellationToken cancellationToken)
     {
-        var server = new InMemoryServer(context.Address);
+        var server = new InMemoryServer(context.Address, context.ServiceName, context.WorkerIndex);
         var environment = context.HostEnvironment;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {

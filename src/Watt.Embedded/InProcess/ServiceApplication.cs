@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.ObjectPool;
+using Watt.Embedded.Telemetry.Tracing;
 
 namespace Watt.Embedded.InProcess;
 
@@ -34,14 +36,22 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
     private readonly IHttpApplication<TContext> _application;
     private readonly ObjectPool<ServiceRequestFeatures<TContext>> _pool;
 
-    public ServiceApplication(IHttpApplication<TContext> application)
+    private readonly string _service;
+    private readonly int _worker;
+
+    public ServiceApplication(IHttpApplication<TContext> application, string service = "", int worker = 0)
     {
         _application = application;
+        _service = service;
+        _worker = worker;
         _pool = new DefaultObjectPool<ServiceRequestFeatures<TContext>>(new FeaturesPolicy(this), Environment.ProcessorCount * 8);
     }
 
     public override Task ProcessAsync(HttpContext hostContext, PathString pathBase, PathString path)
     {
+        // The host's server span: the service's hosting makes its own activity current, which must not
+        // leak into the host's pipeline once the service returns (the host's span ends with the host).
+        var hostSpan = Activity.Current;
         var features = _pool.Get();
         features.Initialize(hostContext.Features, pathBase, path);
         TContext context;
@@ -52,6 +62,7 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
         catch
         {
             Return(features);
+            Activity.Current = hostSpan;
             throw;
         }
 
@@ -68,11 +79,15 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
 
         if (processing.IsCompletedSuccessfully)
         {
+            MountedSpan.Describe(hostSpan, features, _service, _worker);
             hostContext.Response.OnCompleted(ServiceRequestFeatures<TContext>.CompleteCallback, features);
+            Activity.Current = hostSpan;
             return Task.CompletedTask;
         }
 
-        return AwaitProcessing(processing, hostContext, features);
+        var awaiting = AwaitProcessing(processing, hostContext, features, hostSpan);
+        Activity.Current = hostSpan;
+        return awaiting;
     }
 
     public override async Task ProcessRequestAsync(IFeatureCollection features, Func<Exception?, Task> completeResponse)
@@ -103,7 +118,7 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
         }
     }
 
-    private async Task AwaitProcessing(Task processing, HttpContext hostContext, ServiceRequestFeatures<TContext> features)
+    private async Task AwaitProcessing(Task processing, HttpContext hostContext, ServiceRequestFeatures<TContext> features, Activity? hostSpan)
     {
         try
         {
@@ -115,6 +130,7 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
             throw;
         }
 
+        MountedSpan.Describe(hostSpan, features, _service, _worker);
         hostContext.Response.OnCompleted(ServiceRequestFeatures<TContext>.CompleteCallback, features);
     }
 
@@ -124,7 +140,27 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
         if (context is not null)
         {
             features.Context = default;
-            _application.DisposeContext(context, exception);
+
+            // The service's request ends in the host's response-completed callback, where the host's span is
+            // current: the service's own activity is made current while its hosting ends it, so listeners of
+            // its stop event (OpenTelemetry's instrumentation) read the service's span, not the host's.
+            var current = Activity.Current;
+            if (features.Get<IHttpActivityFeature>()?.Activity is { } serviceActivity && serviceActivity != current)
+            {
+                Activity.Current = serviceActivity;
+                try
+                {
+                    _application.DisposeContext(context, exception);
+                }
+                finally
+                {
+                    Activity.Current = current;
+                }
+            }
+            else
+            {
+                _application.DisposeContext(context, exception);
+            }
         }
 
         Return(features);

@@ -24,6 +24,9 @@ internal sealed class WattTelemetry
     /// <summary>The category of the framework's HTTP logging, raised to Information when request logging is on.</summary>
     public const string HttpLoggingCategory = "Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware";
 
+    /// <summary>The category ASP.NET Core hosting logs each request under.</summary>
+    public const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     public WattTelemetry(IOptions<WattOptions> options, IServiceProvider services)
     {
         var value = options.Value;
@@ -48,6 +51,11 @@ internal sealed class WattTelemetry
     {
         services.Replace(ServiceDescriptor.Singleton<DistributedContextPropagator>(new InProcessParentPropagator(Propagator)));
         services.AddTransient<IStartupFilter>(_ => new ServiceTelemetryStartupFilter(this, service, worker));
+
+        // The service's hosting does not log per request ("Request starting/finished" repeat the host's, and
+        // Watt:Logging:Requests logs every service's requests): without a logger it opens no log scope and
+        // makes no unrecorded activity per request, so the service's log lines carry the span of the request.
+        services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(null, HostingDiagnosticsCategory, LogLevel.None, null)));
         if (RequestLogging)
         {
             services.AddHttpLogging(ConfigureHttpLogging);

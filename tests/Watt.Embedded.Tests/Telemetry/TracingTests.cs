@@ -63,6 +63,45 @@ public sealed class TracingTests
         Assert.Equal(client.SpanId, hostServer.ParentSpanId);
     }
 
+    [Fact]
+    public async Task A_mounted_request_is_one_server_span_named_after_the_service_route()
+    {
+        var spans = new List<Activity>();
+        await using var host = await KestrelHost.StartAsync(b =>
+        {
+            b.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans));
+            b.AddWatt(w => w.AddService("orders", map: app => app.MapGet("/{id:int}", (int id) => id * 2)).MountAt("/orders").WithWorkers(2));
+        }, settings: new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Information" });
+
+        var traceId = ActivityTraceId.CreateRandom();
+        using (new Activity("test-caller").SetParentId(traceId, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded).Start())
+        {
+            Assert.Equal("14", await host.Client.GetStringAsync("/orders/7"));
+        }
+
+        Activity? server = null;
+        await Eventually.TrueAsync(() =>
+        {
+            lock (spans)
+            {
+                server = spans.SingleOrDefault(s => s.TraceId == traceId && s.Kind == ActivityKind.Server);
+            }
+
+            return server is not null;
+        }, "the request's server span ends");
+
+        lock (spans)
+        {
+            Assert.Single(spans, s => s.TraceId == traceId && s.Kind == ActivityKind.Server); // one HTTP request, one server span
+        }
+
+        Assert.Equal("GET /orders/{id:int}", server!.DisplayName);
+        Assert.Equal("/orders/{id:int}", server.GetTagItem("http.route"));
+        Assert.Equal("orders", server.GetTagItem("watt.service"));
+        Assert.Contains(server.GetTagItem("watt.worker"), new object[] { 0, 1 });
+        Assert.Equal(200, server.GetTagItem("http.response.status_code"));
+    }
+
     [Theory]
     [InlineData("HttpProtobuf", "/v1/traces", "application/x-protobuf")]
     [InlineData("Grpc", "/opentelemetry.proto.collector.trace.v1.TraceService/Export", "application/grpc")]
@@ -108,6 +147,7 @@ public sealed class TracingTests
         Assert.StartsWith("application/json", exported.ContentType, StringComparison.Ordinal);
         var json = Encoding.UTF8.GetString(exported.Body);
         Assert.Contains("\"watt.service\":\"api\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"name\":\"GET /api/ping\"", json, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Per-request cost of Watt's telemetry: a GET to a mounted Minimal API service with telemetry and logging
+# all off; all on (JSON console logging with scopes, metrics recorded and served, tracing sampled at 100%,
+# spans not exported); the same exporting every span over OTLP/HTTP to a sink in the same process; and that
+# plus request logging. Modes run interleaved, ROUNDS times (default 3); the summary uses the medians.
+# Fixed duration (10 s), 50 connections, 127.0.0.1 only; server and wrk (one thread) share both cores.
+# The server's console output goes to a file, as in a container. Needs wrk (apt-get install wrk).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+dotnet build -c Release benchmarks/Watt.Embedded.LoadTargets >/dev/null
+dll=benchmarks/Watt.Embedded.LoadTargets/bin/Release/net10.0/Watt.Embedded.LoadTargets.dll
+port=5290
+duration=${DURATION:-10s}
+url="http://127.0.0.1:$port/gateway/local"
+
+run() {
+  local mode=$1 out=$2
+  dotnet "$dll" "$mode" "$port" > "$out.server" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 100); do grep -q READY "$out.server" 2>/dev/null && break; sleep 0.1; done
+  curl -sf "$url" >/dev/null
+  wrk -t1 -c50 -d5s "$url" >/dev/null   # warm-up
+  wrk -t1 -c50 -d"$duration" --latency "$url" > "$out"
+  if [ "$mode" != telemetry-off ]; then
+    curl -sf "http://127.0.0.1:$((port + 3))/metrics" | grep -c '^watt_http_requests_total{service="gateway"' > "$out.series" || true
+  fi
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+summary() {
+  awk '/Requests\/sec/ {rps=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2} END {print rps, p50, p99}' "$1"
+}
+
+tmp=$(mktemp -d)
+rounds=${ROUNDS:-3}
+modes="telemetry-off telemetry-on telemetry-otlp telemetry-requests"
+printf '%-34s %12s %10s %10s\n' scenario req/s p50 p99
+for round in $(seq 1 "$rounds"); do
+  for mode in $modes; do
+    run "$mode" "$tmp/$mode-$round"
+    read -r rps p50 p99 <<<"$(summary "$tmp/$mode-$round")"
+    printf '%-34s %12s %10s %10s\n' "$mode (round $round)" "$rps" "$p50" "$p99"
+    echo "$rps" >> "$tmp/$mode.rps"
+  done
+done
+median() { sort -n "$1" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+off=$(median "$tmp/telemetry-off.rps")
+echo "median req/s and ratio to all off:"
+for mode in $modes; do
+  m=$(median "$tmp/$mode.rps")
+  awk -v mode="$mode" -v m="$m" -v off="$off" 'BEGIN { printf "  %-22s %10.0f  %.3f (%.1f%% slower)\n", mode, m, m / off, (1 - m / off) * 100 }'
+done
+echo "series of the service on /metrics (telemetry-on, last round): $(cat "$tmp/telemetry-on-$rounds.series")"
+echo "server output lines (telemetry-requests, last round): $(wc -l < "$tmp/telemetry-requests-$rounds.server")"
