@@ -34,6 +34,10 @@ internal sealed class WattMetrics : IWattMetrics
     {
         var labels = options.Value.Metrics.Labels;
         IMetricFactory factory = labels.Count == 0 ? Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.DefaultRegistry) : Prometheus.Metrics.WithLabels(labels);
+
+        // No exemplars: prometheus-net would otherwise copy the current trace and span ids into an exemplar
+        // on every observation, a cost on every request for a feature the text format does not carry.
+        factory.ExemplarBehavior = new ExemplarBehavior { DefaultExemplarProvider = static (_, _) => Exemplar.None };
         string[] request = ["service", "worker", "method", "route", "status"];
         string[] worker = ["service", "worker"];
         _requestDuration = factory.CreateHistogram("watt_http_request_duration_seconds", "Duration of HTTP requests answered by a Watt service.", request, new HistogramConfiguration { Buckets = DurationBuckets });
