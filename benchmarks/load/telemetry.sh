@@ -2,7 +2,9 @@
 # Per-request cost of Watt's telemetry: a GET to a mounted Minimal API service with telemetry and logging
 # all off; all on (JSON console logging with scopes, metrics recorded and served, tracing sampled at 100%,
 # spans not exported); the same exporting every span over OTLP/HTTP to a sink in the same process; and that
-# plus request logging. Modes run interleaved, ROUNDS times (default 3); the summary uses the medians.
+# plus request logging. For reference, the framework's own cost: the same endpoint in a plain ASP.NET Core
+# app without Watt, with nothing on (plain-off) and with JSON console logging and OpenTelemetry's ASP.NET
+# Core tracing at 100% (plain-on). Modes run interleaved, ROUNDS times (default 3); the summary uses medians.
 # Fixed duration (10 s), 50 connections, 127.0.0.1 only; server and wrk (one thread) share both cores.
 # The server's console output goes to a file, as in a container. Needs wrk (apt-get install wrk).
 set -euo pipefail
@@ -34,7 +36,7 @@ summary() {
 
 tmp=$(mktemp -d)
 rounds=${ROUNDS:-3}
-modes="telemetry-off telemetry-on telemetry-otlp telemetry-requests"
+modes="telemetry-off telemetry-on telemetry-otlp telemetry-requests plain-off plain-on"
 printf '%-34s %12s %10s %10s\n' scenario req/s p50 p99
 for round in $(seq 1 "$rounds"); do
   for mode in $modes; do
@@ -46,10 +48,11 @@ for round in $(seq 1 "$rounds"); do
 done
 median() { sort -n "$1" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 off=$(median "$tmp/telemetry-off.rps")
-echo "median req/s and ratio to all off:"
+echo "median req/s and ratio to all off (plain-on is also compared with plain-off):"
 for mode in $modes; do
   m=$(median "$tmp/$mode.rps")
   awk -v mode="$mode" -v m="$m" -v off="$off" 'BEGIN { printf "  %-22s %10.0f  %.3f (%.1f%% slower)\n", mode, m, m / off, (1 - m / off) * 100 }'
 done
+awk -v on="$(median "$tmp/plain-on.rps")" -v off="$(median "$tmp/plain-off.rps")" 'BEGIN { printf "  plain-on / plain-off     %.3f (%.1f%% slower): what ASP.NET Core logging and tracing cost without Watt\n", on / off, (1 - on / off) * 100 }'
 echo "series of the service on /metrics (telemetry-on, last round): $(cat "$tmp/telemetry-on-$rounds.series")"
 echo "server output lines (telemetry-requests, last round): $(wc -l < "$tmp/telemetry-requests-$rounds.server")"
