@@ -34,7 +34,11 @@ internal sealed class WattTelemetry
         RequestLogging = value.Logging.Requests;
         Sensitive = new SensitiveNames(value.Logging.Redact);
         Propagator = services.GetService<DistributedContextPropagator>() ?? DistributedContextPropagator.Current;
+        Tracing = services.GetService<OpenTelemetry.Trace.TracerProvider>() is not null;
     }
+
+    /// <summary>Whether Watt's tracing is on (its tracer provider is registered).</summary>
+    public bool Tracing { get; }
 
     /// <summary>Where series are recorded; <see langword="null"/> when <c>Watt:Metrics:Enabled</c> is false.</summary>
     public WattMetrics? Metrics { get; }
@@ -50,7 +54,10 @@ internal sealed class WattTelemetry
     public void AddTo(IServiceCollection services, string service, int worker)
     {
         services.Replace(ServiceDescriptor.Singleton<DistributedContextPropagator>(new InProcessParentPropagator(Propagator)));
-        services.AddTransient<IStartupFilter>(_ => new ServiceTelemetryStartupFilter(this, service, worker));
+        if (Metrics is not null || Tracing || RequestLogging)
+        {
+            services.AddTransient<IStartupFilter>(_ => new ServiceTelemetryStartupFilter(this, service, worker));
+        }
 
         // The service's hosting does not log per request ("Request starting/finished" repeat the host's, and
         // Watt:Logging:Requests logs every service's requests): without a logger it opens no log scope and
@@ -89,7 +96,11 @@ internal sealed class WattTelemetry
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
-            app.Use(inner => new RequestTelemetryMiddleware(inner, service, worker, telemetry.Metrics).InvokeAsync);
+            if (telemetry.Metrics is not null || telemetry.Tracing)
+            {
+                app.Use(inner => new RequestTelemetryMiddleware(inner, service, worker, telemetry.Metrics).InvokeAsync);
+            }
+
             if (telemetry.RequestLogging)
             {
                 app.UseHttpLogging();
