@@ -24,19 +24,27 @@ public class TelemetryBenchmarks
     private DirectServer _onServer = null!;
 
     private readonly List<WebApplication> _parts = [];
+
     private DirectServer _logging = null!;
     private DirectServer _metrics = null!;
     private DirectServer _tracing = null!;
 
-    [GlobalSetup]
-    public async Task Setup()
-    {
-        (_off, _offServer) = await Start(on: false);
-        (_on, _onServer) = await Start(on: true);
-        _logging = await Part(logging: true, metrics: false, tracing: false);
-        _metrics = await Part(logging: false, metrics: true, tracing: false);
-        _tracing = await Part(logging: false, metrics: false, tracing: true);
-    }
+    // One host per benchmark process: tracer providers listen process-wide, so a host with tracing on would
+    // make every other host in the process record spans too.
+    [GlobalSetup(Target = nameof(Off))]
+    public async Task SetupOff() => (_off, _offServer) = await Start(on: false);
+
+    [GlobalSetup(Target = nameof(On))]
+    public async Task SetupOn() => (_on, _onServer) = await Start(on: true);
+
+    [GlobalSetup(Target = nameof(LoggingOnly))]
+    public async Task SetupLogging() => _logging = await Part(logging: true, metrics: false, tracing: false);
+
+    [GlobalSetup(Target = nameof(MetricsOnly))]
+    public async Task SetupMetrics() => _metrics = await Part(logging: false, metrics: true, tracing: false);
+
+    [GlobalSetup(Target = nameof(TracingOnly))]
+    public async Task SetupTracing() => _tracing = await Part(logging: false, metrics: false, tracing: true);
 
     [Benchmark(Description = "part: logging only")]
     public Task LoggingOnly() => _logging.SendAsync("/svc/hello");
@@ -76,7 +84,7 @@ public class TelemetryBenchmarks
     [GlobalCleanup]
     public async Task Cleanup()
     {
-        foreach (var host in new[] { _off, _on }.Concat(_parts))
+        foreach (var host in new[] { _off, _on }.Where(h => h is not null).Concat(_parts))
         {
             await host.StopAsync();
             await host.DisposeAsync();

@@ -64,6 +64,47 @@ public sealed class TracingTests
     }
 
     [Fact]
+    public async Task A_mounted_service_calling_another_through_the_mesh_gives_the_exact_span_tree()
+    {
+        var spans = new List<Activity>();
+        await using var host = await KestrelHost.StartAsync(b =>
+        {
+            b.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans));
+            b.AddWatt(w =>
+            {
+                w.AddService("pricing", map: app => app.MapGet("/price/{sku}", (string sku) => "9.99"));
+                w.AddService("orders", map: app => app.MapGet("/total", async (IHttpClientFactory clients) =>
+                    "total:" + await clients.CreateClient().GetStringAsync("http://pricing.plt.local/price/a1"))).MountAt("/orders");
+            });
+        }, settings: new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Information" });
+
+        var traceId = ActivityTraceId.CreateRandom();
+        using (new Activity("test-caller").SetParentId(traceId, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded).Start())
+        {
+            Assert.Equal("total:9.99", await host.Client.GetStringAsync("/orders/total"));
+        }
+
+        Activity[] trace = [];
+        await Eventually.TrueAsync(() =>
+        {
+            lock (spans)
+            {
+                trace = [.. spans.Where(s => s.TraceId == traceId)];
+            }
+
+            return trace.Any(s => s.DisplayName == "GET /orders/total");
+        }, "the host's server span ends");
+
+        var server = Assert.Single(trace, s => s.DisplayName == "GET /orders/total");
+        Assert.Equal(
+        [
+            "Server GET /orders/total [orders]",
+            "  Client GET pricing [orders] -> pricing",
+            "    Server GET /price/{sku} [pricing]",
+        ], Describe(server, trace));
+    }
+
+    [Fact]
     public async Task A_mounted_request_is_one_server_span_named_after_the_service_route()
     {
         var spans = new List<Activity>();
