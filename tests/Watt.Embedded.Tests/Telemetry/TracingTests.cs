@@ -35,16 +35,7 @@ public sealed class TracingTests
             Assert.Equal("checkout:total:9.99", await host.Client.GetStringAsync("/checkout"));
         }
 
-        Activity[] trace = [];
-        await Eventually.TrueAsync(() =>
-        {
-            lock (spans)
-            {
-                trace = [.. spans.Where(s => s.TraceId == traceId)];
-            }
-
-            return trace.Any(s => s.DisplayName == "GET /checkout");
-        }, "the host's server span ends");
+        var trace = await TraceOf(spans, traceId, until: "GET /checkout");
 
         var hostServer = Assert.Single(trace, s => s.DisplayName == "GET /checkout");
         var tree = Describe(hostServer, trace);
@@ -84,16 +75,7 @@ public sealed class TracingTests
             Assert.Equal("total:9.99", await host.Client.GetStringAsync("/orders/total"));
         }
 
-        Activity[] trace = [];
-        await Eventually.TrueAsync(() =>
-        {
-            lock (spans)
-            {
-                trace = [.. spans.Where(s => s.TraceId == traceId)];
-            }
-
-            return trace.Any(s => s.DisplayName == "GET /orders/total");
-        }, "the host's server span ends");
+        var trace = await TraceOf(spans, traceId, until: "GET /orders/total");
 
         var server = Assert.Single(trace, s => s.DisplayName == "GET /orders/total");
         Assert.Equal(
@@ -214,6 +196,22 @@ public sealed class TracingTests
             return found.Body is not null;
         }, $"the exporter posts spans to {path}");
         return found;
+    }
+
+    /// <summary>The spans of one trace, once the span named <paramref name="until"/> (the outermost) ended.</summary>
+    private static async Task<Activity[]> TraceOf(List<Activity> spans, ActivityTraceId traceId, string until)
+    {
+        Activity[] trace = [];
+        await Eventually.TrueAsync(() =>
+        {
+            lock (spans)
+            {
+                trace = [.. spans.Where(s => s.TraceId == traceId)];
+            }
+
+            return trace.Any(s => s.DisplayName == until);
+        }, $"the span '{until}' ends");
+        return trace;
     }
 
     private static List<string> Describe(Activity root, Activity[] trace)

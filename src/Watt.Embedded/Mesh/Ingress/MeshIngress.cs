@@ -2,14 +2,9 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Watt.Embedded.Hosting;
 using Watt.Embedded.InProcess;
 
 namespace Watt.Embedded.Mesh.Ingress;
@@ -19,7 +14,7 @@ internal sealed class MeshIngress(ServiceRouter router, ILoggerFactory loggerFac
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger("Watt.Embedded.Mesh.Ingress");
     private readonly byte[] _secret = Encoding.UTF8.GetBytes(Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
-    private WebApplication? _app;
+    private SideListener? _listener;
 
     public bool Enabled { get; private set; }
 
@@ -35,42 +30,25 @@ internal sealed class MeshIngress(ServiceRouter router, ILoggerFactory loggerFac
             return;
         }
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Configuration.Sources.Clear();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(new ServiceLoggerProvider(loggerFactory, "mesh-ingress", 0));
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
-        builder.Configuration.AddInMemoryCollection([new(WebHostDefaults.ServerUrlsKey, string.Empty)]); // the host's URLS (ASPNETCORE_URLS) are not this listener's
-        builder.Services.AddSingleton<IHostLifetime, ServiceHostLifetime>();
-        var app = builder.Build();
-        app.Run(HandleAsync);
-        Task start;
-        using (ExecutionContext.SuppressFlow())
-        {
-            start = Task.Run(() => app.StartAsync(cancellationToken), cancellationToken);
-        }
-
-        await start.ConfigureAwait(false);
-
-        _app = app;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Address = new Uri(address);
+        _listener = await SideListener.StartAsync("mesh-ingress", IPAddress.Loopback, options.Port, loggerFactory, app => app.Run(HandleAsync), cancellationToken).ConfigureAwait(false);
+        Address = _listener.Address;
+        var address = Address.ToString().TrimEnd('/');
         MeshLog.IngressListening(_logger, address);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_app is { } app)
+        if (_listener is { } listener)
         {
-            await app.StopAsync(cancellationToken).ConfigureAwait(false);
+            await listener.StopAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _app, null) is { } app)
+        if (Interlocked.Exchange(ref _listener, null) is { } listener)
         {
-            await app.DisposeAsync().ConfigureAwait(false);
+            await listener.DisposeAsync().ConfigureAwait(false);
         }
     }
 

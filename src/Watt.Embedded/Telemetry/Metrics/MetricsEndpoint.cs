@@ -1,16 +1,11 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using Watt.Embedded.Configuration;
-using Watt.Embedded.InProcess;
+using Watt.Embedded.Hosting;
 
 namespace Watt.Embedded.Telemetry.Metrics;
 
@@ -25,7 +20,7 @@ internal sealed partial class MetricsEndpoint(IOptions<WattOptions> options, ISe
 
     private readonly ILogger _logger = loggerFactory.CreateLogger("Watt.Embedded.Telemetry.Metrics");
     private static int _registryStarted;
-    private WebApplication? _app;
+    private SideListener? _listener;
 
     public Uri? Address { get; private set; }
 
@@ -48,51 +43,34 @@ internal sealed partial class MetricsEndpoint(IOptions<WattOptions> options, ISe
             return;
         }
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Configuration.Sources.Clear();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(new ServiceLoggerProvider(loggerFactory, "metrics", 0));
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(metrics.BindAddress), metrics.Port));
-        builder.Configuration.AddInMemoryCollection([new(WebHostDefaults.ServerUrlsKey, string.Empty)]); // the host's URLS (ASPNETCORE_URLS) are not this listener's
-        builder.Services.AddSingleton<IHostLifetime, ServiceHostLifetime>();
-        var app = builder.Build();
-        app.UseMetricServer(DefaultPath);
         try
         {
-            Task start;
-            using (ExecutionContext.SuppressFlow())
-            {
-                start = Task.Run(() => app.StartAsync(cancellationToken), cancellationToken);
-            }
-
-            await start.ConfigureAwait(false);
+            _listener = await SideListener.StartAsync(
+                "metrics", IPAddress.Parse(metrics.BindAddress), metrics.Port, loggerFactory, app => app.UseMetricServer(DefaultPath), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
         {
             ListenFailed(_logger, metrics.BindAddress, metrics.Port, ex);
-            await app.DisposeAsync().ConfigureAwait(false);
             return;
         }
 
-        _app = app;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Address = new Uri(new Uri(address), DefaultPath);
+        Address = new Uri(_listener.Address, DefaultPath);
         Listening(_logger, Address);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_app is { } app)
+        if (_listener is { } listener)
         {
-            await app.StopAsync(cancellationToken).ConfigureAwait(false);
+            await listener.StopAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _app, null) is { } app)
+        if (Interlocked.Exchange(ref _listener, null) is { } listener)
         {
-            await app.DisposeAsync().ConfigureAwait(false);
+            await listener.DisposeAsync().ConfigureAwait(false);
         }
     }
 

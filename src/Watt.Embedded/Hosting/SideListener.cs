@@ -1,0 +1,68 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Watt.Embedded.InProcess;
+
+namespace Watt.Embedded.Hosting;
+
+/// <summary>
+/// A small Kestrel listener of the host beside its own (the mesh ingress, the metrics endpoint): its own
+/// address and port, none of the host's configuration or URLs, its log records in the host's logging under
+/// a service name of its own, built and started off the caller's flow (so WebApplicationFactory never takes
+/// it for the host). A port that cannot be bound throws from <see cref="StartAsync"/>.
+/// </summary>
+internal sealed class SideListener : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private SideListener(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    /// <summary>The address it listens on (<c>http://127.0.0.1:PORT</c>).</summary>
+    public Uri Address { get; }
+
+    public static async Task<SideListener> StartAsync(
+        string name, IPAddress address, int port, ILoggerFactory hostLogging, Action<WebApplication> configure, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection([new(WebHostDefaults.ServerUrlsKey, string.Empty)]); // the host's URLS (ASPNETCORE_URLS) are not this listener's
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new ServiceLoggerProvider(hostLogging, name, 0));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(address, port));
+        builder.Services.AddSingleton<IHostLifetime, ServiceHostLifetime>();
+        var app = builder.Build();
+        configure(app);
+        try
+        {
+            Task start;
+            using (ExecutionContext.SuppressFlow())
+            {
+                start = Task.Run(() => app.StartAsync(cancellationToken), cancellationToken);
+            }
+
+            await start.ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new SideListener(app, new Uri(bound));
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => _app.StopAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+}
