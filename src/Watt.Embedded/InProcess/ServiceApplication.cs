@@ -100,6 +100,8 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
 
     public override async Task ProcessRequestAsync(IFeatureCollection features, Func<Exception?, Task> completeResponse)
     {
+        // A mesh call is a request of its own: its server span, the child of the caller's client span.
+        using var span = MeshServerSpan.Start(features, _service, _worker);
         var context = _application.CreateContext(features);
         Exception? error = null;
         try
@@ -110,6 +112,8 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
         {
             error = ex;
         }
+
+        MeshServerSpan.Stop(span, features, error);
 
         try
         {

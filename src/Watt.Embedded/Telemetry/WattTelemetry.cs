@@ -24,6 +24,9 @@ internal sealed class WattTelemetry
     /// <summary>The category of the framework's HTTP logging, raised to Information when request logging is on.</summary>
     public const string HttpLoggingCategory = "Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware";
 
+    /// <summary>The name of the diagnostic listener and activity source of every service's hosting.</summary>
+    public const string ServiceDiagnosticsName = "Watt.Embedded.ServiceHosting";
+
     /// <summary>The category ASP.NET Core hosting logs each request under.</summary>
     public const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
@@ -54,6 +57,18 @@ internal sealed class WattTelemetry
     public void AddTo(IServiceCollection services, string service, int worker)
     {
         services.Replace(ServiceDescriptor.Singleton<DistributedContextPropagator>(new InProcessParentPropagator(Propagator)));
+        if (Tracing)
+        {
+            // The service's hosting makes no activity of its own: its activity source and diagnostic listener
+            // carry names no listener follows (and its request logs are off, above). A mounted request is
+            // the host's request with the host's span; a mesh call gets its server span from the mesh
+            // (MeshServerSpan), so nothing is created per request that is not recorded.
+            var listener = new DiagnosticListener(ServiceDiagnosticsName);
+            services.Replace(ServiceDescriptor.Singleton(listener));
+            services.Replace(ServiceDescriptor.Singleton<DiagnosticSource>(listener));
+            services.Replace(ServiceDescriptor.Singleton(new ActivitySource(ServiceDiagnosticsName)));
+        }
+
         if (Metrics is not null || Tracing || RequestLogging)
         {
             services.AddTransient<IStartupFilter>(_ => new ServiceTelemetryStartupFilter(this, service, worker));
