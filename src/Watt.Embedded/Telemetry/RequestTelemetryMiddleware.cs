@@ -3,73 +3,33 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Prometheus;
 using Watt.Embedded.Telemetry.Metrics;
-using Watt.Embedded.Telemetry.Tracing;
 
 namespace Watt.Embedded.Telemetry;
 
 /// <summary>
-/// The first middleware of every in-process service: gives the request's server span the service's
-/// <c>watt.service</c> and <c>watt.worker</c> (the service's own span for a mesh call; the host's span for a
-/// mounted request, which is one HTTP request with one server span, named after the service's route), and
-/// records the request in the Prometheus series (duration, count by method, route template and status;
-/// requests in flight).
+/// The first middleware of every in-process service when metrics are on: records each request in the
+/// Prometheus series (duration and count by method, route template and status; requests in flight).
+/// Spans are described elsewhere: a mounted request's by <see cref="Tracing.MountedSpan"/>, a mesh call's
+/// by <see cref="Tracing.MeshServerSpan"/>.
 /// </summary>
-internal sealed class RequestTelemetryMiddleware
+internal sealed class RequestTelemetryMiddleware(RequestDelegate next, string service, int worker, WattMetrics metrics)
 {
-    private const string AspNetCoreSource = "Microsoft.AspNetCore";
-    private readonly RequestDelegate _next;
-    private readonly string _service;
-    private readonly int _worker;
-    private readonly WattMetrics? _metrics;
-    private readonly Gauge.Child? _inFlight;
+    private readonly Gauge.Child _inFlight = metrics.InFlight(service, worker);
 
-    public RequestTelemetryMiddleware(RequestDelegate next, string service, int worker, WattMetrics? metrics)
+    public async Task InvokeAsync(HttpContext context)
     {
-        _next = next;
-        _service = service;
-        _worker = worker;
-        _metrics = metrics;
-        _inFlight = metrics?.InFlight(service, worker);
-    }
-
-    public Task InvokeAsync(HttpContext context)
-    {
-        var span = Activity.Current is { Kind: ActivityKind.Server, IsAllDataRequested: true } current && current.Source.Name == AspNetCoreSource ? current : null;
-        if (span is not null)
-        {
-            span.SetTag(ServiceSpanProcessor.ServiceTag, _service);
-            span.SetTag(ServiceSpanProcessor.WorkerTag, _worker);
-        }
-
-        return _metrics is null && span is null ? _next(context) : MeasureAsync(context, span);
-    }
-
-    private async Task MeasureAsync(HttpContext context, Activity? span)
-    {
-        _inFlight?.Inc();
+        _inFlight.Inc();
         var start = Stopwatch.GetTimestamp();
         var status = StatusCodes.Status500InternalServerError;
         try
         {
-            await _next(context).ConfigureAwait(false);
+            await next(context).ConfigureAwait(false);
             status = context.Response.StatusCode;
         }
         finally
         {
-            _inFlight?.Dec();
-            var route = Route(context);
-            if (span is not null && route.Length > 0)
-            {
-                // Under a mount the span is the host's, which knows no route: the service's, with its mount.
-                var fullRoute = context.Request.PathBase.HasValue ? context.Request.PathBase.Value + route : route;
-                span.SetTag("http.route", fullRoute);
-                span.DisplayName = context.Request.Method + " " + fullRoute;
-            }
-
-            if (_metrics is not null)
-            {
-                _metrics.RecordRequest(_service, _worker, KnownMethod(context.Request.Method), route, status, Stopwatch.GetElapsedTime(start));
-            }
+            _inFlight.Dec();
+            Record(metrics, service, worker, context, status, Stopwatch.GetElapsedTime(start));
         }
     }
 

@@ -69,7 +69,7 @@ internal sealed class WattTelemetry
             services.Replace(ServiceDescriptor.Singleton(new ActivitySource(ServiceDiagnosticsName)));
         }
 
-        if (Metrics is not null || Tracing || RequestLogging)
+        if (Metrics is not null || RequestLogging)
         {
             services.AddTransient<IStartupFilter>(_ => new ServiceTelemetryStartupFilter(this, service, worker));
         }
@@ -111,9 +111,9 @@ internal sealed class WattTelemetry
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
-            if (telemetry.Metrics is not null || telemetry.Tracing)
+            if (telemetry.Metrics is { } metrics)
             {
-                app.Use(inner => new RequestTelemetryMiddleware(inner, service, worker, telemetry.Metrics).InvokeAsync);
+                app.Use(inner => new RequestTelemetryMiddleware(inner, service, worker, metrics).InvokeAsync);
             }
 
             if (telemetry.RequestLogging)
