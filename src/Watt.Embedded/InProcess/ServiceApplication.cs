@@ -69,9 +69,9 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
         features.Context = context;
         if (hostSpan is { Recorded: true } && Activity.Current is { Recorded: false } serviceSpan && serviceSpan != hostSpan)
         {
-            // A mounted request is the host's request: its span is the host's (the service's own is not
-            // recorded, see MountedRequestSampler), and what the service calls must be that span's children,
-            // or they would inherit the unrecorded span's decision and be dropped.
+            // A mounted request is the host's request: its span is the host's. Watt's tracing gives services'
+            // hosting no activity; should another listener make an unrecorded one, what the service calls must
+            // still be the host span's children, or they would inherit the unrecorded decision and be dropped.
             Activity.Current = hostSpan;
         }
 

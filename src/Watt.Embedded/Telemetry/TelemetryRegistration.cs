@@ -45,7 +45,7 @@ internal static class TelemetryRegistration
         services.TryAddSingleton<IWattMetricsEndpoint>(sp => sp.GetRequiredService<MetricsEndpoint>());
         services.TryAddSingleton<WattTelemetry>();
         services.AddHttpLogging(_ => { });
-        services.AddSingleton<IPostConfigureOptions<Microsoft.AspNetCore.HttpLogging.HttpLoggingOptions>, HostHttpLoggingSetup>();
+        services.AddSingleton<IPostConfigureOptions<Microsoft.AspNetCore.HttpLogging.HttpLoggingOptions>, HttpLoggingSetup>();
         if (Interlocked.Exchange(ref _meterAdapterConfigured, 1) == 0)
         {
             // Every other meter (the HTTP cache's, the runtime's, a service's own) is published as is.
@@ -124,7 +124,7 @@ internal static class TelemetryRegistration
             var options = sp.GetRequiredService<IOptions<WattOptions>>().Value.Tracing;
             var configuration = sp.GetRequiredService<IConfiguration>();
             var environment = sp.GetRequiredService<IHostEnvironment>();
-            t.SetSampler(new MountedRequestSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(Math.Clamp(options.SamplingRatio, 0, 1)))));
+            t.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(Math.Clamp(options.SamplingRatio, 0, 1))));
             t.ConfigureResource(r => r
                 .AddService(environment.ApplicationName)
                 .AddAttributes(options.ResourceAttributes.Select(a => new KeyValuePair<string, object>(a.Key, a.Value))));

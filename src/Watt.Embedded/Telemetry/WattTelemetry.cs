@@ -78,33 +78,14 @@ internal sealed class WattTelemetry
         // Watt:Logging:Requests logs every service's requests): without a logger it opens no log scope and
         // makes no unrecorded activity per request, so the service's log lines carry the span of the request.
         services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(null, HostingDiagnosticsCategory, LogLevel.None, null)));
+        // The same HTTP logging set-up as the host's: Watt's fields when request logging is on, and never a
+        // sensitive header in clear text, also for a service that logs requests itself.
+        services.AddSingleton<IPostConfigureOptions<HttpLoggingOptions>>(new HttpLoggingSetup(this));
         if (RequestLogging)
         {
-            services.AddHttpLogging(ConfigureHttpLogging);
+            services.AddHttpLogging(_ => { });
             services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(null, HttpLoggingCategory, LogLevel.Information, null)));
         }
-        else
-        {
-            // A service that logs requests itself still never logs a sensitive header in clear text.
-            services.PostConfigure<HttpLoggingOptions>(o =>
-            {
-                Sensitive.RemoveFrom(o.RequestHeaders);
-                Sensitive.RemoveFrom(o.ResponseHeaders);
-            });
-        }
-    }
-
-    /// <summary>
-    /// The framework's HTTP logging: method, path, status, duration and the headers on its allow-lists,
-    /// minus any sensitive name (headers not on a list are written as <c>[Redacted]</c> by the framework).
-    /// </summary>
-    public void ConfigureHttpLogging(HttpLoggingOptions options)
-    {
-        options.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.RequestProtocol
-            | HttpLoggingFields.RequestHeaders | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.ResponseHeaders | HttpLoggingFields.Duration;
-        options.CombineLogs = true;
-        Sensitive.RemoveFrom(options.RequestHeaders);
-        Sensitive.RemoveFrom(options.ResponseHeaders);
     }
 
     private sealed class ServiceTelemetryStartupFilter(WattTelemetry telemetry, string service, int worker) : IStartupFilter

@@ -6,22 +6,23 @@ using Microsoft.Extensions.Options;
 namespace Watt.Embedded.Telemetry.Logging;
 
 /// <summary>
-/// The host's HTTP logging: Watt's request logging fields when <c>Watt:Logging:Requests</c> is on, and in
-/// every case no sensitive header on the allow-lists (the framework writes others as <c>[Redacted]</c>).
+/// The framework's HTTP logging in the host and in every service: when <c>Watt:Logging:Requests</c> is on,
+/// method, path, protocol, status, duration and the headers on its allow-lists in one record; in every case
+/// no sensitive header on the allow-lists (the framework writes headers off the lists as <c>[Redacted]</c>).
 /// </summary>
-internal sealed class HostHttpLoggingSetup(WattTelemetry telemetry) : IPostConfigureOptions<HttpLoggingOptions>
+internal sealed class HttpLoggingSetup(WattTelemetry telemetry) : IPostConfigureOptions<HttpLoggingOptions>
 {
     public void PostConfigure(string? name, HttpLoggingOptions options)
     {
         if (telemetry.RequestLogging)
         {
-            telemetry.ConfigureHttpLogging(options);
+            options.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.RequestProtocol
+                | HttpLoggingFields.RequestHeaders | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.ResponseHeaders | HttpLoggingFields.Duration;
+            options.CombineLogs = true;
         }
-        else
-        {
-            telemetry.Sensitive.RemoveFrom(options.RequestHeaders);
-            telemetry.Sensitive.RemoveFrom(options.ResponseHeaders);
-        }
+
+        telemetry.Sensitive.RemoveFrom(options.RequestHeaders);
+        telemetry.Sensitive.RemoveFrom(options.ResponseHeaders);
     }
 }
 
