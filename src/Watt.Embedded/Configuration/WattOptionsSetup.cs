@@ -12,6 +12,7 @@ internal sealed class WattOptionsSetup(ServiceRegistry registry, IConfiguration 
 {
     public void Configure(WattOptions options)
     {
+        registry.DeclareConfiguredKinds(configuration);
         foreach (var definition in registry.Definitions)
         {
             options.Services[definition.Name] = new WattServiceOptions

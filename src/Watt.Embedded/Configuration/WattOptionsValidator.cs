@@ -32,7 +32,9 @@ internal sealed class WattOptionsValidator(
             {
                 errors.Add(service.Kind is null
                     ? $"{key} configures a service that is not declared in code ({Known()}). Declare it with AddWatt(w => w.AddService(\"{serviceName}\", ...)), or give it a 'Kind' once a package that provides kinds (such as Watt.Stackables) is added."
-                    : $"{key}:Kind '{service.Kind}' is not a known kind of service: no kinds are registered. Add the package that provides it (such as Watt.Stackables) and its AddWatt extension.");
+                    : registry.KindNames.Count == 0
+                        ? $"{key}:Kind '{service.Kind}' is not a known kind of service: no kinds are registered. Add the package that provides it (such as Watt.Stackables) and its AddWatt extension."
+                        : $"{key}:Kind '{service.Kind}' is not a known kind of service; known kinds: {string.Join(", ", registry.KindNames.Order(StringComparer.OrdinalIgnoreCase))}.");
                 continue;
             }
 

@@ -1,9 +1,49 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Watt.Embedded.Configuration;
+
 namespace Watt.Embedded.Hosting;
 
 /// <summary>The services declared in code, in declaration order. One per host, shared by every AddWatt call.</summary>
-internal sealed class ServiceRegistry
+internal sealed class ServiceRegistry(IHostApplicationBuilder host)
 {
     private readonly List<ServiceDefinition> _definitions = [];
+    private readonly Dictionary<string, ServiceKind> _kinds = new(StringComparer.OrdinalIgnoreCase);
+    private readonly object _gate = new();
+    private bool _configuredKindsDeclared;
+
+    /// <summary>The kinds of service that configuration may name (<c>Watt:Services:web:Kind</c>).</summary>
+    public IReadOnlyCollection<string> KindNames => _kinds.Keys;
+
+    public bool HasKind(string kind) => _kinds.ContainsKey(kind);
+
+    public void AddKind(string kind, ServiceKind declare) => _kinds[kind] = declare;
+
+    /// <summary>
+    /// Declares, once, the services that configuration alone describes with a known <c>Kind</c>. Called when
+    /// Watt's options are first read, so configuration added after <c>AddWatt</c> (tests, environment) counts.
+    /// </summary>
+    public void DeclareConfiguredKinds(IConfiguration configuration)
+    {
+        lock (_gate)
+        {
+            if (_configuredKindsDeclared)
+            {
+                return;
+            }
+
+            _configuredKindsDeclared = true;
+            var builder = new WattBuilder(host, this);
+            foreach (var section in configuration.GetSection($"{WattOptions.SectionName}:Services").GetChildren())
+            {
+                var kind = section[nameof(WattServiceOptions.Kind)];
+                if (kind is not null && Find(section.Key) is null && _kinds.TryGetValue(kind, out var declare))
+                {
+                    declare(builder, section.Key, section);
+                }
+            }
+        }
+    }
 
     public IReadOnlyList<ServiceDefinition> Definitions => _definitions;
 

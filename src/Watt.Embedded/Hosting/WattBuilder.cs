@@ -74,6 +74,22 @@ public sealed class WattBuilder
         return builder;
     }
 
+    /// <summary>
+    /// Registers a kind of service that configuration can name (<c>"Kind": "next"</c> in
+    /// <c>Watt:Services:&lt;name&gt;</c>): <paramref name="declare"/> declares such a service from its section.
+    /// Packages such as Watt.Stackables register their kinds with it. Registering a kind again replaces it.
+    /// </summary>
+    /// <param name="kind">The kind's name, matched case-insensitively.</param>
+    /// <param name="declare">Declares one service of the kind.</param>
+    /// <returns>This builder.</returns>
+    public WattBuilder AddServiceKind(string kind, ServiceKind declare)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        ArgumentNullException.ThrowIfNull(declare);
+        _registry.AddKind(kind, declare);
+        return this;
+    }
+
     private WattServiceBuilder Add(ServiceDefinition definition)
     {
         _registry.Add(definition);

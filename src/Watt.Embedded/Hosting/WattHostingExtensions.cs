@@ -27,7 +27,7 @@ public static class WattHostingExtensions
         var registry = FindRegistry(builder.Services);
         if (registry is null)
         {
-            registry = new ServiceRegistry();
+            registry = new ServiceRegistry(builder);
             Register(builder.Services, registry);
             Watt.Embedded.Telemetry.TelemetryRegistration.Register(builder);
         }

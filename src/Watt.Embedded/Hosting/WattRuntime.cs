@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -151,6 +152,8 @@ internal sealed class WattRuntime : IHostedLifecycleService
                 services =>
                 {
                     MeshServices.AddTo(services, _ => _mesh, definition.Name);
+                    services.AddSingleton<IMeshIngress>(_ingress);
+                    services.AddSingleton(new WattServiceInfo(definition.Name, index, workers.Length, options.Mount, options.Host));
                     _telemetry.AddTo(services, definition.Name, index);
                 });
             workers[i] = new WorkerRuntime(definition.Factory, context, restart, _time, logger, _telemetry.Metrics);

@@ -69,6 +69,12 @@ internal sealed class WattTelemetry
             services.Replace(ServiceDescriptor.Singleton(new ActivitySource(ServiceDiagnosticsName)));
         }
 
+        if (Metrics is { } metrics)
+        {
+            // Services that supervise work of their own (Node workers) report its state and resources.
+            services.TryAddSingleton<IWattMetrics>(metrics);
+        }
+
         if (Metrics is not null || RequestLogging)
         {
             services.AddTransient<IStartupFilter>(_ => new ServiceTelemetryStartupFilter(this, service, worker));

@@ -2,7 +2,7 @@ namespace Watt.Embedded.Mesh.Ingress;
 
 /// <summary>
 /// The mesh ingress: a listener on 127.0.0.1 through which processes the host started (Node services)
-/// reach the mesh. A request is routed by its <c>Host</c> header (<c>orders.plt.local</c>) and must carry
+/// reach the mesh. A request is routed by its <c>Host</c> header (<c>orders.plt.local</c>), or by <see cref="TargetHeader"/>, and must carry
 /// the run's secret in the <see cref="SecretHeader"/> header; anything else gets 403 and is logged.
 /// The optional <see cref="CallerHeader"/> names the calling service for <c>Watt:Mesh:Deny</c>.
 /// </summary>
@@ -10,6 +10,12 @@ public interface IMeshIngress
 {
     /// <summary>The header that carries the run's secret.</summary>
     public const string SecretHeader = "X-Watt-Mesh-Secret";
+
+    /// <summary>
+    /// The header that names the target host (<c>orders.plt.local</c>) when the client cannot set <c>Host</c>
+    /// (Node's <c>fetch</c> forbids it); when present it wins over <c>Host</c>, and the service sees it as its <c>Host</c>.
+    /// </summary>
+    public const string TargetHeader = "X-Watt-Mesh-Host";
 
     /// <summary>The header that names the calling service.</summary>
     public const string CallerHeader = "X-Watt-Caller";

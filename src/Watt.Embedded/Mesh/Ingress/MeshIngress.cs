@@ -63,6 +63,13 @@ internal sealed class MeshIngress(ServiceRouter router, ILoggerFactory loggerFac
         }
 
         request.Headers.Remove(IMeshIngress.SecretHeader);
+        var target = request.Headers[IMeshIngress.TargetHeader];
+        if (target.Count == 1 && !string.IsNullOrEmpty(target[0]))
+        {
+            request.Host = new HostString(target[0]!);
+            request.Headers.Remove(IMeshIngress.TargetHeader);
+        }
+
         if (!router.TryGetServiceName(request.Host.Host, out var name) || router.Find(name) is not { } service)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Watt.Stackables.Supervision;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Watt.Stackables.Proxy;
+
+/// <summary>
+/// The pipeline of a Node worker's in-process front: every request (mounted, or a mesh call) is forwarded
+/// with YARP's <see cref="IHttpForwarder"/> to the worker's Node process over one pooled loopback client,
+/// request and response streamed, WebSocket upgrades included.
+/// </summary>
+internal static class NodeForwarder
+{
+    public static void Map(WebApplication app)
+    {
+        var forwarder = app.Services.GetRequiredService<IHttpForwarder>();
+        var worker = app.Services.GetRequiredService<NodeWorker>();
+        var context = app.Services.GetRequiredService<NodeServiceContext>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Watt.Stackables");
+        var transformer = new BasePathTransformer(context.Kind.KeepsBasePath(context.Development));
+        var config = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromMinutes(2) };
+        var client = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            EnableMultipleHttp2Connections = true,
+            ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+        });
+        app.Lifetime.ApplicationStopped.Register(client.Dispose);
+
+        app.Run(async httpContext =>
+        {
+            var error = await forwarder.SendAsync(httpContext, worker.Destination, client, config, transformer).ConfigureAwait(false);
+            if (error != ForwarderError.None)
+            {
+                var feature = httpContext.Features.Get<IForwarderErrorFeature>();
+                StackablesLog.ForwardFailed(logger, httpContext.Request.Method, httpContext.Request.Path.Value ?? "/", context.Service.Name, context.Service.Worker, error.ToString(), feature?.Exception);
+            }
+        });
+    }
+}
