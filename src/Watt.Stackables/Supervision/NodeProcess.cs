@@ -12,6 +12,7 @@ namespace Watt.Stackables.Supervision;
 internal sealed class NodeProcess : IAsyncDisposable
 {
     private const int TailLines = 20;
+    private const string SetSid = "/usr/bin/setsid";
     private readonly Process _process;
     private readonly ChildProcessLogSink _sink;
     private readonly Action<WorkerResources> _onHealth;
@@ -50,7 +51,10 @@ internal sealed class NodeProcess : IAsyncDisposable
 
     public static NodeProcess Start(string executable, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string> environment, ILogger childLogger, Action<WorkerResources> onHealth)
     {
-        var info = new ProcessStartInfo(executable)
+        // In a session of its own (setsid execs in place: same pid, still the host's child), so a terminal's
+        // Ctrl+C reaches only the host, which drains requests and then stops its workers in order.
+        var ownSession = OperatingSystem.IsLinux() && File.Exists(SetSid);
+        var info = new ProcessStartInfo(ownSession ? SetSid : executable)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -59,6 +63,11 @@ internal sealed class NodeProcess : IAsyncDisposable
             UseShellExecute = false,
             CreateNoWindow = true,
         };
+        if (ownSession)
+        {
+            info.ArgumentList.Add(executable);
+        }
+
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

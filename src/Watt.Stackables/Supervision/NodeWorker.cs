@@ -28,6 +28,7 @@ internal sealed class NodeWorker(
     private HealthWatch? _health;
     private NodeProcess? _process;
     private Task _watch = Task.CompletedTask;
+    private int _disposed;
 
     /// <summary>Where the worker listens (<c>http://127.0.0.1:PORT</c>), once started.</summary>
     public string Destination { get; private set; } = string.Empty;
@@ -96,6 +97,12 @@ internal sealed class NodeWorker(
 
     public async ValueTask DisposeAsync()
     {
+        // Registered as itself and as a hosted service: the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         if (Interlocked.Exchange(ref _process, null) is { } process)
         {

@@ -3,14 +3,14 @@ namespace Watt.Embedded.Tests.Infrastructure;
 /// <summary>Waits for a condition that becomes true asynchronously (bounded; fails with a message).</summary>
 public static class Eventually
 {
-    public static async Task TrueAsync(Func<bool> condition, string because, int timeoutMs = 15000)
+    public static async Task TrueAsync(Func<bool> condition, string because, int timeoutMs = 15000, Func<string>? details = null)
     {
         var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"Timed out waiting until {because}.");
+                Assert.Fail($"Timed out waiting until {because}.{(details is null ? string.Empty : Environment.NewLine + details())}");
             }
 
             await Task.Delay(20);

@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Watt.Embedded.Tests.Infrastructure;
+
+namespace Watt.Embedded.Tests.Stackables;
+
+/// <summary>Node workers are supervised: restarted after a crash with back-off, Failed after a crash loop, stopped with SIGTERM, restarted when over their limits.</summary>
+public sealed class SupervisionTests
+{
+    private static Dictionary<string, string?> Settings(params (string Key, string? Value)[] extra)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Watt:Metrics:Enabled"] = "false",
+            ["Watt:Restart:InitialDelay"] = "00:00:00.100",
+            ["Logging:LogLevel:Default"] = "Information",
+        };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    [Fact]
+    public async Task A_crashed_worker_is_restarted_and_serves_again()
+    {
+        await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w => w.AddExpress("api", NodeFixtures.Express).MountAt("/api")), settings: Settings());
+        var before = await host.Client.GetFromJsonAsync<NodeInfo>("/api/info");
+
+        await host.Client.GetStringAsync("/api/crash");
+        NodeInfo? after = null;
+        await Eventually.TrueAsync(
+            () =>
+            {
+                try
+                {
+                    after = host.Client.GetFromJsonAsync<NodeInfo>("/api/info").GetAwaiter().GetResult();
+                    return after!.Pid != before!.Pid;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            "a new node process serves the mount",
+            timeoutMs: 30000);
+
+        Assert.False(NodeFixtures.IsAlive(before!.Pid));
+        Assert.Contains(host.Logs.GetSnapshot(), r => r.Id.Id == 902 && r.Message.Contains("exited unexpectedly with code 3", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_crash_loop_ends_Failed_and_the_mount_answers_503()
+    {
+        var app = NodeFixtures.TemporaryApp("""{ "name": "broken", "scripts": { "start": "node crash.js" } }""", ("crash.js", "console.error('cannot start: missing DATABASE_URL'); process.exit(1);"));
+        try
+        {
+            await using var host = await KestrelHost.StartAsync(
+                b => b.AddWatt(w => w.AddNode("broken", app).MountAt("/broken")),
+                settings: Settings(("Watt:Restart:MaxAttempts", "2")));
+
+            await Eventually.TrueAsync(
+                () => host.Logs.GetSnapshot().Any(r => r.Id.Id == 104 && r.Message.Contains("'broken'", StringComparison.Ordinal)),
+                "the worker is marked Failed",
+                timeoutMs: 30000);
+            using var response = await host.Client.GetAsync("/broken/");
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            var failure = host.Logs.GetSnapshot().First(r => r.Exception?.Message.Contains("node exited with code 1 before it was ready", StringComparison.Ordinal) == true);
+            Assert.Contains("cannot start: missing DATABASE_URL", failure.Exception!.Message, StringComparison.Ordinal);
+            Assert.Contains(host.Logs.GetSnapshot(), r => r.Category == "Watt.Stackables.Node.broken" && r.Level == LogLevel.Error && r.Message == "cannot start: missing DATABASE_URL");
+        }
+        finally
+        {
+            Directory.Delete(app, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Stopping_the_host_sends_SIGTERM_and_the_worker_exits()
+    {
+        var host = await KestrelHost.StartAsync(b => b.AddWatt(w => w.AddExpress("api", NodeFixtures.Express).MountAt("/api")), settings: Settings());
+        var info = await host.Client.GetFromJsonAsync<NodeInfo>("/api/info");
+        var logs = host.Logs;
+
+        await host.DisposeAsync();
+
+        Assert.False(NodeFixtures.IsAlive(info!.Pid));
+        Assert.Contains(logs.GetSnapshot(), r => r.Message == "SIGTERM received, closing");
+    }
+
+    [Fact]
+    public async Task A_worker_above_its_event_loop_limit_for_the_grace_period_is_restarted()
+    {
+        await using var host = await KestrelHost.StartAsync(
+            b => b.AddWatt(w => w.AddExpress("api", NodeFixtures.Express, o =>
+            {
+                o.MaxEventLoopUtilization = 0.5;
+                o.HealthGracePeriod = TimeSpan.FromSeconds(2);
+            }).MountAt("/api")),
+            settings: Settings());
+        var before = await host.Client.GetFromJsonAsync<NodeInfo>("/api/info");
+
+        await host.Client.GetStringAsync("/api/spin");
+
+        await Eventually.TrueAsync(
+            () => host.Logs.GetSnapshot().Any(r => r.Id.Id == 903),
+            "the spinning worker is found unhealthy",
+            timeoutMs: 20000);
+        NodeInfo? after = null;
+        await Eventually.TrueAsync(
+            () =>
+            {
+                try
+                {
+                    after = host.Client.GetFromJsonAsync<NodeInfo>("/api/info").GetAwaiter().GetResult();
+                    return after!.Pid != before!.Pid;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            "a fresh worker serves",
+            timeoutMs: 30000);
+
+        var unhealthy = host.Logs.GetSnapshot().First(r => r.Id.Id == 903);
+        Assert.Contains("event-loop utilisation", unhealthy.Message, StringComparison.Ordinal);
+        Assert.False(NodeFixtures.IsAlive(before!.Pid));
+    }
+
+    [Fact]
+    public async Task MaxHeapMb_sets_the_V8_heap_limit_and_Env_reaches_the_process()
+    {
+        await using var host = await KestrelHost.StartAsync(
+            b => b.AddWatt(w => w.AddExpress("api", NodeFixtures.Express).MountAt("/api")),
+            settings: Settings(("Watt:Services:api:MaxHeapMb", "96"), ("Watt:Services:api:Env:GREETING", "hej")));
+
+        var info = await host.Client.GetFromJsonAsync<NodeInfo>("/api/info");
+
+        Assert.InRange(info!.HeapLimitMb, 96, 200); // old space 96 MB plus the young generation (Node's default is over 2 GB here)
+        Assert.Equal("hej", info.Greeting);
+    }
+}
