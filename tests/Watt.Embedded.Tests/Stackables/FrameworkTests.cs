@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Watt.Embedded.Tests.Infrastructure;
+
+namespace Watt.Embedded.Tests.Stackables;
+
+/// <summary>Fastify and Vite fixtures through the host: prefixes, base paths, static builds served in-process, the Vite dev server with HMR.</summary>
+public sealed partial class FrameworkTests
+{
+    private static Dictionary<string, string?> Settings(params (string Key, string? Value)[] extra)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Watt:Metrics:Enabled"] = "false",
+            ["Logging:LogLevel:Default"] = "Information",
+        };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    [Fact]
+    public async Task Fastify_is_mounted_with_its_prefix_stripped_and_its_pino_logs_kept_structured()
+    {
+        await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w => w.AddFastify("fast", NodeFixtures.Fastify).MountAt("/fast")), settings: Settings());
+
+        var hello = await host.Client.GetFromJsonAsync<JsonElement>("/fast/hello");
+        var info = await host.Client.GetFromJsonAsync<JsonElement>("/fast/info?q=1");
+
+        Assert.Equal("fastify", hello.GetProperty("hello").GetString());
+        Assert.Equal("/info?q=1", info.GetProperty("url").GetString());
+        Assert.Equal("/fast", info.GetProperty("prefix").GetString());
+        await Eventually.TrueAsync(() => host.Logs.GetSnapshot().Any(r => r.Category == "Watt.Stackables.Node.fast" && r.Message.StartsWith("Server listening at", StringComparison.Ordinal)), "fastify's start line is logged");
+        var listening = host.Logs.GetSnapshot().First(r => r.Category == "Watt.Stackables.Node.fast" && r.Message.StartsWith("Server listening at", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Information, listening.Level);
+        Assert.Contains(listening.StructuredState!, kv => kv.Key == "hostname");
+    }
+
+    [Fact]
+    public async Task A_Vite_build_is_served_in_process_under_its_base_with_no_node_process()
+    {
+        await using var host = await KestrelHost.StartAsync(
+            b => b.AddWatt(w => w.AddVite("app", NodeFixtures.Vite, o => o.Build = Watt.Stackables.Configuration.NodeBuildPolicy.Always).MountAt("/app")),
+            settings: Settings());
+
+        var html = await host.Client.GetStringAsync("/app/");
+        var script = ScriptSrc().Match(html);
+        var deepLink = await host.Client.GetStringAsync("/app/orders/42");
+        using var asset = await host.Client.GetAsync(script.Groups[1].Value);
+        using var missingAsset = await host.Client.GetAsync("/app/assets/missing.js");
+
+        Assert.True(script.Success, html);
+        Assert.StartsWith("/app/assets/", script.Groups[1].Value, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, asset.StatusCode);
+        Assert.Equal("text/javascript", asset.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Hello from Vite", await asset.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(html, deepLink); // client-side routes fall back to index.html
+        Assert.Equal(HttpStatusCode.NotFound, missingAsset.StatusCode);
+        Assert.Contains(host.Logs.GetSnapshot(), r => r.Id.Id == 907);
+        Assert.DoesNotContain(host.Logs.GetSnapshot(), r => r.Id.Id == 900); // no node started
+    }
+
+    [Fact]
+    public async Task Without_a_build_a_production_service_fails_with_the_command_to_run()
+    {
+        var app = NodeFixtures.TemporaryApp("""{ "name": "unbuilt", "scripts": { "build": "vite build" } }""");
+        try
+        {
+            await using var host = await KestrelHost.StartAsync(
+                b => b.AddWatt(w =>
+                {
+                    w.AddVite("web", app).MountAt("/web");
+                    w.AddService("other", map: a => a.MapGet("/", () => "other is fine")).MountAt("/other");
+                }),
+                settings: Settings(("Watt:Restart:MaxAttempts", "0")));
+
+            await Eventually.TrueAsync(() => host.Logs.GetSnapshot().Any(r => r.Exception is not null && r.Message.Contains("'web'", StringComparison.Ordinal)), "the service's start fails");
+            var failure = host.Logs.GetSnapshot().First(r => r.Exception is not null && r.Message.Contains("'web'", StringComparison.Ordinal)).Exception!.Message;
+            using var web = await host.Client.GetAsync("/web/");
+
+            Assert.Contains("has no production build", failure, StringComparison.Ordinal);
+            Assert.Contains("npm run build -- --base=/web/", failure, StringComparison.Ordinal);
+            Assert.Contains("Watt:Services:web:Build", failure, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, web.StatusCode);
+            Assert.Equal("other is fine", await host.Client.GetStringAsync("/other/")); // one service's failure is its own
+        }
+        finally
+        {
+            Directory.Delete(app, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_Vite_dev_server_runs_through_the_mount_with_its_HMR_WebSocket()
+    {
+        await using var host = await KestrelHost.StartAsync(
+            b => b.AddWatt(w => w.AddVite("app", NodeFixtures.Vite, o => o.Mode = Watt.Stackables.Configuration.NodeMode.Development).MountAt("/app")),
+            settings: Settings());
+
+        var html = await host.Client.GetStringAsync("/app/");
+        var module = await host.Client.GetStringAsync("/app/src/main.js");
+
+        Assert.Contains("/app/@vite/client", html, StringComparison.Ordinal);
+        Assert.Contains("import \"/app/src/style.css\"", module, StringComparison.Ordinal); // transformed by the dev server under its base
+
+        using var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol("vite-hmr");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await socket.ConnectAsync(new UriBuilder(host.Address) { Scheme = "ws", Path = "/app/" }.Uri, timeout.Token);
+        var buffer = new byte[4096];
+        var result = await socket.ReceiveAsync(buffer, timeout.Token);
+
+        Assert.Equal("vite-hmr", socket.SubProtocol);
+        Assert.Contains("\"type\":\"connected\"", Encoding.UTF8.GetString(buffer, 0, result.Count), StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("<script type=\"module\" crossorigin src=\"([^\"]+)\"")]
+    private static partial Regex ScriptSrc();
+}
