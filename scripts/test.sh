@@ -20,7 +20,15 @@ if ! /usr/bin/python3 -c "import prometheus_client" >/dev/null 2>&1; then
   $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-prometheus-client >/dev/null
 fi
 
-# npm packages of the test fixtures (committed package-lock.json files).
+# Headless Chromium, which loads a Next.js page through the host and runs its scripts.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing chromium (apt)..."
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
+# npm packages of the test fixtures (committed package-lock.json files). Their production builds
+# (Next.js, Vite) are run by the tests themselves through Watt's build option (Build: IfMissing/Always).
 for fixture in tests/fixtures/*/package-lock.json; do
   [ -f "$fixture" ] || continue
   dir=$(dirname "$fixture")
