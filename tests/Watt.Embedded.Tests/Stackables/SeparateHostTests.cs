@@ -9,6 +9,7 @@ namespace Watt.Embedded.Tests.Stackables;
 /// A Watt host run as its own process (tests/fixtures/NodeHost), its Node service declared in configuration
 /// alone: the service works through the host, and killing the host with SIGKILL leaves no node behind.
 /// </summary>
+[Collection(SeparateHostCollection.Name)]
 public sealed partial class SeparateHostTests
 {
     [Fact]
