@@ -8,6 +8,8 @@
 //                 logging providers all off; all on (JSON console logging with scopes, metrics recorded and
 //                 served, tracing sampled at 100%, no exporter); the same exporting every span over OTLP/HTTP
 //                 to a sink on PORT+2; and that plus request logging
+//   node          one host on PORT with an Express app (args: node PORT WORKERS APP_PATH) mounted at /api with
+//                 WORKERS node processes behind it, telemetry off (benchmarks/load/node.sh)
 // Prints "READY" once both parts accept requests; runs until killed.
 using System.Net;
 using OpenTelemetry.Trace;
@@ -48,6 +50,15 @@ if (mode == "watt")
             a.MapGet("/local", () => payload); // the mounted path alone, for comparison
         }).MountAt("/gateway");
     }));
+    await app.StartAsync();
+    Console.WriteLine("READY");
+    await app.WaitForShutdownAsync();
+}
+else if (mode == "node")
+{
+    var workers = int.Parse(args[2]);
+    var path = args[3];
+    var app = Gateway(b => b.AddWatt(w => w.AddExpress("api", path).MountAt("/api").WithWorkers(workers)));
     await app.StartAsync();
     Console.WriteLine("READY");
     await app.WaitForShutdownAsync();

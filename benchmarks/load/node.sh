@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Cost of putting a Node service behind Watt: the Express fixture's /hello reached directly (node on its
+# own port) versus through the host's mount (/api/hello: Kestrel -> mount -> the worker's in-process front
+# -> YARP -> node), with 1 and then 2 node workers. Modes run interleaved, ROUNDS times (default 3); the
+# summary uses medians and ratios to direct from the same run. Fixed duration (10 s), 50 connections,
+# 127.0.0.1 only. CPU: nothing is pinned; node, the host and wrk (one thread) share both cores, as on a
+# 2-core box. Needs wrk (installed with apt if missing) and the fixture's npm packages (npm ci).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+app=$PWD/tests/fixtures/express-app
+[ -d "$app/node_modules" ] || (cd "$app" && npm ci --no-audit --no-fund --loglevel=error)
+dotnet build -c Release benchmarks/Watt.Embedded.LoadTargets >/dev/null
+dll=benchmarks/Watt.Embedded.LoadTargets/bin/Release/net10.0/Watt.Embedded.LoadTargets.dll
+port=5390
+duration=${DURATION:-10s}
+
+run() {
+  local mode=$1 out=$2 url pid
+  if [ "$mode" = direct ]; then
+    PORT=$port HOST=127.0.0.1 NODE_ENV=production node "$app/server.js" > "$out.server" 2>&1 &
+    pid=$!
+    url="http://127.0.0.1:$port/hello"
+  else
+    dotnet "$dll" node "$port" "${mode#host-}" "$app" > "$out.server" 2>&1 &
+    pid=$!
+    url="http://127.0.0.1:$port/api/hello"
+  fi
+  for _ in $(seq 1 200); do curl -sf "$url" >/dev/null 2>&1 && break; sleep 0.1; done
+  wrk -t1 -c50 -d5s "$url" >/dev/null   # warm-up
+  wrk -t1 -c50 -d"$duration" --latency "$url" > "$out"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  sleep 1
+}
+
+summary() {
+  awk '/Requests\/sec/ {rps=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2} /Non-2xx/ {bad=$NF} END {print rps, p50, p99, bad+0}' "$1"
+}
+
+tmp=$(mktemp -d)
+rounds=${ROUNDS:-3}
+modes="direct host-1 host-2"
+printf '%-22s %12s %10s %10s %8s\n' scenario req/s p50 p99 non-2xx
+for round in $(seq 1 "$rounds"); do
+  for mode in $modes; do
+    run "$mode" "$tmp/$mode-$round"
+    read -r rps p50 p99 bad <<<"$(summary "$tmp/$mode-$round")"
+    printf '%-22s %12s %10s %10s %8s\n' "$mode (round $round)" "$rps" "$p50" "$p99" "$bad"
+    echo "$rps" >> "$tmp/$mode.rps"
+  done
+done
+median() { sort -n "$1" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+direct=$(median "$tmp/direct.rps")
+echo "median req/s and ratio to direct (targets: host-1 >= 0.8, host-2 >= 1.1):"
+for mode in $modes; do
+  m=$(median "$tmp/$mode.rps")
+  awk -v mode="$mode" -v m="$m" -v d="$direct" 'BEGIN { printf "  %-8s %10.0f  %.3f\n", mode, m, m / d }'
+done
