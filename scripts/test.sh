@@ -27,9 +27,9 @@ if [ ! -x /usr/bin/chromium ]; then
   $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
-# npm packages of the test fixtures (committed package-lock.json files). Their production builds
+# npm packages of the test fixtures and the sample's Node service (committed package-lock.json files). Their production builds
 # (Next.js, Vite) are run by the tests themselves through Watt's build option (Build: IfMissing/Always).
-for fixture in tests/fixtures/*/package-lock.json; do
+for fixture in tests/fixtures/*/package-lock.json samples/*/package-lock.json; do
   [ -f "$fixture" ] || continue
   dir=$(dirname "$fixture")
   echo "npm ci in $dir..."

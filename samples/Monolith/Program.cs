@@ -4,7 +4,7 @@ using Monolith.Orders;
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddControllers();
 
-// One line makes it an application server hosting two more services in-process.
+// One line makes it an application server hosting two more services in-process, and a Node one.
 builder.AddWatt(watt =>
 {
     // A Minimal API service with its own container: OrderStore exists only inside "orders".
@@ -15,6 +15,10 @@ builder.AddWatt(watt =>
 
     // A whole existing ASP.NET Core app (its own Program, controllers, appsettings.json), no port bound.
     watt.AddAspNetCoreApp<Catalog.ProductCatalog>("catalog").MountAt("/catalog");
+
+    // An Express app (Watt.Stackables): a supervised node process behind the mount, calling "orders"
+    // with plain fetch('http://orders.plt.local/') through the mesh.
+    watt.AddExpress("notifications", "../notifications").MountAt("/notify");
 });
 
 var app = builder.Build();

@@ -27,6 +27,17 @@ public sealed class WebApplicationFactoryTests(WebApplicationFactory<Program> fa
     }
 
     [Fact]
+    public async Task The_Node_service_answers_under_the_test_server_and_reads_orders_through_the_mesh()
+    {
+        using var client = factory.CreateClient();
+
+        var body = await client.GetStringAsync("/notify/");
+
+        Assert.Contains("\"service\":\"notifications\"", body, StringComparison.Ordinal);
+        Assert.Contains("Order 1: 1 x Espresso machine", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_orders_service_reaches_the_catalog_app_through_the_mesh()
     {
         using var client = factory.CreateClient();
