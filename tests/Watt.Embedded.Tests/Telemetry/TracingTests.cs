@@ -199,7 +199,7 @@ public sealed class TracingTests
     }
 
     /// <summary>The spans of one trace, once the span named <paramref name="until"/> (the outermost) ended.</summary>
-    private static async Task<Activity[]> TraceOf(List<Activity> spans, ActivityTraceId traceId, string until)
+    internal static async Task<Activity[]> TraceOf(List<Activity> spans, ActivityTraceId traceId, string until)
     {
         Activity[] trace = [];
         await Eventually.TrueAsync(() =>
@@ -214,7 +214,7 @@ public sealed class TracingTests
         return trace;
     }
 
-    private static List<string> Describe(Activity root, Activity[] trace)
+    internal static List<string> Describe(Activity root, Activity[] trace)
     {
         var lines = new List<string>();
         Walk(root, 0);
