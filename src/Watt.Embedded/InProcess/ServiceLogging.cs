@@ -6,9 +6,11 @@ namespace Watt.Embedded.InProcess;
 /// <summary>
 /// Sends a service's log records to the host's logging providers, inside a scope that names the service
 /// and the worker (<c>WattService</c>, <c>WattWorker</c>), so every record says where it came from, with
-/// sensitive fields redacted. The host's factory is shared, never disposed by the service.
+/// sensitive fields redacted. The host's factory is shared, never disposed by the service. Scopes a service
+/// begins go to the host's loggers too (no external scope provider here, which would keep them in the
+/// service's factory, unseen by the host's providers).
 /// </summary>
-internal sealed class ServiceLoggerProvider : ILoggerProvider, ISupportExternalScope
+internal sealed class ServiceLoggerProvider : ILoggerProvider
 {
     private readonly ILoggerFactory _hostFactory;
     private readonly WattLogScope _scope;
@@ -31,11 +33,6 @@ internal sealed class ServiceLoggerProvider : ILoggerProvider, ISupportExternalS
     }
 
     public ILogger CreateLogger(string categoryName) => new WattLogger(_hostFactory.CreateLogger(categoryName), _scope, _redaction);
-
-    public void SetScopeProvider(IExternalScopeProvider scopeProvider)
-    {
-        // The host's providers keep their own scope provider; scopes flow through the host logger.
-    }
 
     public void Dispose()
     {

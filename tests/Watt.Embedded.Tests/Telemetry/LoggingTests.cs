@@ -21,6 +21,29 @@ public sealed class LoggingTests
     private static readonly Dictionary<string, string?> Information = new() { ["Logging:LogLevel:Default"] = "Information" };
 
     [Fact]
+    public async Task Scopes_a_service_begins_reach_the_hosts_providers()
+    {
+        await using var host = await KestrelHost.StartAsync(
+            b => b.AddWatt(w => w.AddService("orders", map: app => app.MapGet("/", (ILogger<LoggingTests> logger) =>
+            {
+                using (logger.BeginScope(new Dictionary<string, object> { ["OrderId"] = 42 }))
+                {
+                    logger.LogWarning("inside the order scope");
+                }
+
+                return "ok";
+            })).MountAt("/orders")),
+            settings: new Dictionary<string, string?> { ["Watt:Metrics:Enabled"] = "false" });
+
+        await host.Client.GetStringAsync("/orders/");
+
+        var record = Assert.Single(host.Logs.GetSnapshot(), r => r.Message == "inside the order scope");
+        var scopes = record.Scopes.OfType<IEnumerable<KeyValuePair<string, object>>>().SelectMany(x => x).ToList();
+        Assert.Contains(scopes, kv => kv.Key == "OrderId" && Equals(kv.Value, 42));
+        Assert.Contains(record.Scopes.OfType<IEnumerable<KeyValuePair<string, object?>>>().SelectMany(x => x), kv => kv.Key == "WattService" && Equals(kv.Value, "orders"));
+    }
+
+    [Fact]
     public async Task Every_json_line_carries_service_worker_trace_and_span_ids()
     {
         await using var host = await KestrelHost.StartAsync(b =>
