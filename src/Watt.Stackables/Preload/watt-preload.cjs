@@ -85,6 +85,23 @@ function meshHeaders(set, has, host) {
   }
 }
 
+// console.* while a request is handled: one JSON line with the request's trace, so the host logs the line
+// in that trace (pino users: add traceId/spanId to the line, or use OpenTelemetry's pino instrumentation).
+{
+  const util = require('node:util');
+  const levels = { debug: 20, log: 30, info: 30, warn: 40, error: 50 };
+  for (const [method, level] of Object.entries(levels)) {
+    const original = console[method];
+    console[method] = function (...args) {
+      const store = context.getStore();
+      const parts = store && typeof store.traceparent === 'string' ? store.traceparent.split('-') : null;
+      if (!parts || parts.length < 4) return original.apply(this, args);
+      const line = JSON.stringify({ level, msg: util.format(...args), traceId: parts[1], spanId: parts[2] }) + '\n';
+      (level >= 40 ? process.stderr : process.stdout).write(line);
+    };
+  }
+}
+
 if (meshUrl && typeof globalThis.fetch === 'function') {
   const originalFetch = globalThis.fetch;
   globalThis.fetch = function fetch(input, init) {

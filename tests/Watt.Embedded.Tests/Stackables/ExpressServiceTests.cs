@@ -140,6 +140,30 @@ public sealed class ExpressServiceTests(ExpressHostFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Console_lines_written_while_handling_a_request_carry_that_requests_trace()
+    {
+        using var caller = new Activity("test-caller").SetIdFormat(ActivityIdFormat.W3C).Start();
+        var traceId = caller.TraceId.ToHexString();
+        Assert.Equal("logged", await fixture.Host.Client.GetStringAsync("/api/log"));
+        caller.Stop();
+
+        await Eventually.TrueAsync(
+            () => fixture.Host.Logs.GetSnapshot().Any(r => r.Message == "a warning-level problem" && Scope(r, "TraceId") == traceId),
+            "both console lines are logged in the request's trace",
+            details: () => string.Join('\n', fixture.Host.Logs.GetSnapshot().Where(r => r.Category.StartsWith("Watt.Stackables.Node", StringComparison.Ordinal)).Select(r => r.Message + " | " + string.Join(",", r.Scopes.OfType<IEnumerable<KeyValuePair<string, object?>>>().SelectMany(x => x).Select(kv => kv.Key + "=" + kv.Value)))));
+        var info = fixture.Host.Logs.GetSnapshot().Single(r => r.Message == "handling /log for the test" && Scope(r, "TraceId") == traceId);
+        var error = fixture.Host.Logs.GetSnapshot().Single(r => r.Message == "a warning-level problem" && Scope(r, "TraceId") == traceId);
+
+        Assert.Equal(LogLevel.Information, info.Level);
+        Assert.Equal(LogLevel.Error, error.Level);
+        Assert.Equal(16, Scope(info, "SpanId")!.Length);
+        Assert.Equal("api", Scope(info, "WattService"));
+
+        static string? Scope(Microsoft.Extensions.Logging.Testing.FakeLogRecord record, string key) =>
+            record.Scopes.OfType<IEnumerable<KeyValuePair<string, object?>>>().SelectMany(s => s).Where(kv => kv.Key == key).Select(kv => kv.Value?.ToString()).LastOrDefault();
+    }
+
+    [Fact]
     public async Task Node_workers_report_event_loop_heap_and_rss_as_metrics()
     {
         string text = string.Empty;

@@ -7,8 +7,10 @@ namespace Watt.Embedded.Telemetry.Logging;
 /// Turns the output of a child process (a Node worker) into log records, one per line. A JSON line written
 /// by pino becomes a structured record: pino's numeric or named level is mapped (10 trace, 20 debug,
 /// 30 info, 40 warn, 50 error, 60 fatal), <c>msg</c> is the message, and every other field is kept as a
-/// field of the record (objects and arrays as their JSON text). Any other line becomes an Information
-/// record from standard output or an Error record from standard error.
+/// field of the record (objects and arrays as their JSON text); a line with <c>traceId</c>/<c>spanId</c>
+/// (or <c>trace_id</c>/<c>span_id</c>) is logged in a scope with <c>TraceId</c> and <c>SpanId</c>, as the
+/// host's own records are. Any other line becomes an Information record from standard output or an Error
+/// record from standard error.
 /// </summary>
 /// <remarks>Write through a logger of the host (or of the service), so records carry the service's scope and are redacted.</remarks>
 public sealed class ChildProcessLogSink
@@ -39,6 +41,9 @@ public sealed class ChildProcessLogSink
         {
             if (_logger.IsEnabled(level))
             {
+                // A line that names its trace (traceId/spanId, or trace_id/span_id as OpenTelemetry's pino
+                // instrumentation writes them) is logged in that trace's scope, like the host's own records.
+                using var scope = state.TraceScope() is { } trace ? _logger.BeginScope(trace) : null;
                 _logger.Log(level, OutputEvent, state, null, ChildLogState.Formatter);
             }
 
@@ -156,5 +161,47 @@ public sealed class ChildProcessLogSink
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => fields.GetEnumerator();
 
         public override string ToString() => _message;
+
+        /// <summary>The trace the line names, as a scope with the keys of activity tracking; <see langword="null"/> for none.</summary>
+        public TraceScope? TraceScope()
+        {
+            string? traceId = null;
+            string? spanId = null;
+            foreach (var (key, value) in fields)
+            {
+                if (value is string text && (key is "traceId" or "trace_id"))
+                {
+                    traceId = text;
+                }
+                else if (value is string span && (key is "spanId" or "span_id"))
+                {
+                    spanId = span;
+                }
+            }
+
+            return traceId is null ? null : new TraceScope(traceId, spanId ?? string.Empty);
+        }
+    }
+
+    private sealed class TraceScope(string traceId, string spanId) : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        public int Count => 2;
+
+        public KeyValuePair<string, object?> this[int index] => index switch
+        {
+            0 => new("TraceId", traceId),
+            1 => new("SpanId", spanId),
+            _ => throw new ArgumentOutOfRangeException(nameof(index)),
+        };
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+        {
+            yield return this[0];
+            yield return this[1];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => $"TraceId:{traceId} SpanId:{spanId}";
     }
 }
