@@ -54,6 +54,30 @@ public sealed class SupervisionTests
     }
 
     [Fact]
+    public async Task A_dead_worker_is_skipped_until_it_is_back()
+    {
+        await using var host = await KestrelHost.StartAsync(
+            b => b.AddWatt(w => w.AddExpress("api", NodeFixtures.Express).MountAt("/api").WithWorkers(2)),
+            settings: Settings(("Watt:Restart:InitialDelay", "00:00:03")));
+        // Round robin: the call after the one answered by the survivor lands on the other worker, the victim.
+        var survivor = (await host.Client.GetFromJsonAsync<NodeInfo>("/api/info"))!.Worker;
+        await host.Client.GetStringAsync("/api/crash");
+
+        await Eventually.TrueAsync(() => host.Logs.GetSnapshot().Any(r => r.Id.Id == 902), "the crash is noticed");
+        var during = new List<NodeInfo>();
+        for (var i = 0; i < 10; i++)
+        {
+            during.Add((await host.Client.GetFromJsonAsync<NodeInfo>("/api/info"))!);
+        }
+
+        Assert.All(during, d => Assert.Equal(survivor, d.Worker)); // every call went to the live worker
+        await Eventually.TrueAsync(
+            () => Enumerable.Range(0, 4).Select(_ => host.Client.GetFromJsonAsync<NodeInfo>("/api/info").GetAwaiter().GetResult()!.Worker).Distinct().Count() == 2,
+            "the restarted worker takes requests again",
+            timeoutMs: 30000);
+    }
+
+    [Fact]
     public async Task A_crash_loop_ends_Failed_and_the_mount_answers_503()
     {
         var app = NodeFixtures.TemporaryApp("""{ "name": "broken", "scripts": { "start": "node crash.js" } }""", ("crash.js", "console.error('cannot start: missing DATABASE_URL'); process.exit(1);"));
