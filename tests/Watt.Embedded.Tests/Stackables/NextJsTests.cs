@@ -74,3 +74,34 @@ public sealed partial class NextJsTests(NextJsHostFixture fixture) : IClassFixtu
     [GeneratedRegex("rendered at <!-- -->\\d+")]
     private static partial Regex RenderedAt();
 }
+
+/// <summary>Next.js in development mode: `next dev` through the mount, with its HMR WebSocket.</summary>
+public sealed class NextJsDevelopmentTests
+{
+    [Fact]
+    public async Task Next_dev_serves_the_page_under_the_mount_and_its_HMR_socket_connects()
+    {
+        await using var host = await KestrelHost.StartAsync(
+            b => b.AddWatt(w => w.AddNextJs("web", NodeFixtures.Next, o =>
+            {
+                o.Mode = NodeMode.Development;
+                o.ReadinessTimeout = TimeSpan.FromSeconds(120);
+                o.Env["NEXT_TELEMETRY_DISABLED"] = "1";
+                o.Env["NEXT_DIST_DIR"] = ".next-dev"; // apart from the production build other tests use
+            }).MountAt("/shop")),
+            settings: new Dictionary<string, string?> { ["Watt:Metrics:Enabled"] = "false" });
+        using var client = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(180) };
+
+        var html = await client.GetStringAsync("/shop"); // compiled on first request
+
+        Assert.Contains("Watt Next.js fixture", html, StringComparison.Ordinal);
+        Assert.Contains("/shop/_next/static/", html, StringComparison.Ordinal);
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await socket.ConnectAsync(new UriBuilder(host.Address) { Scheme = "ws", Path = "/shop/_next/webpack-hmr" }.Uri, timeout.Token);
+        var buffer = new byte[8192];
+        var result = await socket.ReceiveAsync(buffer, timeout.Token);
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Open, socket.State);
+        Assert.Contains("\"action\"", System.Text.Encoding.UTF8.GetString(buffer, 0, result.Count), StringComparison.Ordinal);
+    }
+}
