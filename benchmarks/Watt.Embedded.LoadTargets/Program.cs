@@ -10,6 +10,8 @@
 //                 to a sink on PORT+2; and that plus request logging
 //   node          one host on PORT with an Express app (args: node PORT WORKERS APP_PATH) mounted at /api with
 //                 WORKERS node processes behind it, telemetry off (benchmarks/load/node.sh)
+//   yarp          the baseline proxy without Watt: a plain ASP.NET Core app on PORT whose /api/{**rest} is YARP's
+//                 MapForwarder to a node already listening on NODE_PORT (args: yarp PORT NODE_PORT)
 // Prints "READY" once both parts accept requests; runs until killed.
 using System.Net;
 using OpenTelemetry.Trace;
@@ -59,6 +61,18 @@ else if (mode == "node")
     var workers = int.Parse(args[2]);
     var path = args[3];
     var app = Gateway(b => b.AddWatt(w => w.AddExpress("api", path).MountAt("/api").WithWorkers(workers)));
+    await app.StartAsync();
+    Console.WriteLine("READY");
+    await app.WaitForShutdownAsync();
+}
+else if (mode == "yarp")
+{
+    var builder = WebApplication.CreateBuilder();
+    builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+    builder.Logging.ClearProviders();
+    builder.Services.AddHttpForwarder();
+    var app = builder.Build();
+    app.MapForwarder("/api/{**rest}", $"http://127.0.0.1:{args[2]}", "/{**rest}");
     await app.StartAsync();
     Console.WriteLine("READY");
     await app.WaitForShutdownAsync();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cost of putting a Node service behind Watt: the Express fixture's /hello reached directly (node on its
 # own port) versus through the host's mount (/api/hello: Kestrel -> mount -> the worker's in-process front
-# -> YARP -> node), with 1 and then 2 node workers. Modes run interleaved, ROUNDS times (default 3); the
+# -> YARP -> node), with 1 and then 2 node workers; and, as the floor of any .NET proxy here, a plain
+# ASP.NET Core app with YARP's MapForwarder in front of one node (yarp-1), no Watt. Modes run interleaved, ROUNDS times (default 3); the
 # summary uses medians and ratios to direct from the same run. Fixed duration (10 s), 50 connections,
 # 127.0.0.1 only. CPU: nothing is pinned; node, the host and wrk (one thread) share both cores, as on a
 # 2-core box. Needs wrk (installed with apt if missing) and the fixture's npm packages (npm ci).
@@ -17,10 +18,17 @@ duration=${DURATION:-10s}
 
 run() {
   local mode=$1 out=$2 url pid
+  local nodepid=""
   if [ "$mode" = direct ]; then
     PORT=$port HOST=127.0.0.1 NODE_ENV=production node "$app/server.js" > "$out.server" 2>&1 &
     pid=$!
     url="http://127.0.0.1:$port/hello"
+  elif [ "$mode" = yarp-1 ]; then
+    PORT=$((port + 1)) HOST=127.0.0.1 NODE_ENV=production node "$app/server.js" > "$out.node" 2>&1 &
+    nodepid=$!
+    dotnet "$dll" yarp "$port" "$((port + 1))" > "$out.server" 2>&1 &
+    pid=$!
+    url="http://127.0.0.1:$port/api/hello"
   else
     dotnet "$dll" node "$port" "${mode#host-}" "$app" > "$out.server" 2>&1 &
     pid=$!
@@ -30,6 +38,7 @@ run() {
   wrk -t1 -c50 -d5s "$url" >/dev/null   # warm-up
   wrk -t1 -c50 -d"$duration" --latency "$url" > "$out"
   kill "$pid"; wait "$pid" 2>/dev/null || true
+  if [ -n "$nodepid" ]; then kill "$nodepid"; wait "$nodepid" 2>/dev/null || true; fi
   sleep 1
 }
 
@@ -39,7 +48,7 @@ summary() {
 
 tmp=$(mktemp -d)
 rounds=${ROUNDS:-3}
-modes="direct host-1 host-2"
+modes="direct yarp-1 host-1 host-2"
 printf '%-22s %12s %10s %10s %8s\n' scenario req/s p50 p99 non-2xx
 for round in $(seq 1 "$rounds"); do
   for mode in $modes; do
@@ -51,7 +60,7 @@ for round in $(seq 1 "$rounds"); do
 done
 median() { sort -n "$1" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 direct=$(median "$tmp/direct.rps")
-echo "median req/s and ratio to direct (targets: host-1 >= 0.8, host-2 >= 1.1):"
+echo "median req/s and ratio to direct (targets: host-1 >= 0.8, host-2 >= 1.1; yarp-1 is plain YARP without Watt):"
 for mode in $modes; do
   m=$(median "$tmp/$mode.rps")
   awk -v mode="$mode" -v m="$m" -v d="$direct" 'BEGIN { printf "  %-8s %10.0f  %.3f\n", mode, m, m / d }'
