@@ -13,6 +13,9 @@ app=$PWD/tests/fixtures/express-app
 [ -d "$app/node_modules" ] || (cd "$app" && npm ci --no-audit --no-fund --loglevel=error)
 dotnet build -c Release benchmarks/Watt.Embedded.LoadTargets >/dev/null
 dll=benchmarks/Watt.Embedded.LoadTargets/bin/Release/net10.0/Watt.Embedded.LoadTargets.dll
+# What Watt.Stackables.targets puts in a host's runtimeconfig (no thread-pool spinning: the cores are the
+# Node workers' too); the load targets project serves other benchmarks too, so it comes from here.
+export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=${DOTNET_ThreadPool_UnfairSemaphoreSpinLimit:-0}
 port=5390
 duration=${DURATION:-10s}
 

@@ -12,7 +12,8 @@ namespace Watt.Stackables.Proxy;
 /// <summary>
 /// The pipeline of a Node worker's in-process front: every request (mounted, or a mesh call) is forwarded
 /// with YARP's <see cref="IHttpForwarder"/> to the worker's Node process over one pooled loopback client,
-/// request and response streamed, WebSocket upgrades included.
+/// request and response streamed, WebSocket upgrades included. A process that cannot be reached gives 503
+/// with <c>Retry-After</c>, as a service that is not running does.
 /// </summary>
 internal static class NodeForwarder
 {
@@ -42,6 +43,14 @@ internal static class NodeForwarder
             var error = await forwarder.SendAsync(httpContext, worker.Destination, client, config, transformer).ConfigureAwait(false);
             if (error != ForwarderError.None)
             {
+                if (error is ForwarderError.Request && !httpContext.Response.HasStarted)
+                {
+                    // The process could not be reached (it just died, and its worker is about to be restarted
+                    // and skipped): the answer for a service that is not running, not a gateway error.
+                    httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    httpContext.Response.Headers.RetryAfter = "1";
+                }
+
                 var feature = httpContext.Features.Get<IForwarderErrorFeature>();
                 StackablesLog.ForwardFailed(logger, httpContext.Request.Method, httpContext.Request.Path.Value ?? "/", context.Service.Name, context.Service.Worker, error.ToString(), feature?.Exception);
             }

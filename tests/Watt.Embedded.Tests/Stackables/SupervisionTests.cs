@@ -78,6 +78,28 @@ public sealed class SupervisionTests
     }
 
     [Fact]
+    public async Task An_unreachable_worker_answers_503_with_Retry_After_rather_than_a_gateway_error()
+    {
+        await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w => w.AddExpress("api", NodeFixtures.Express).MountAt("/api")), settings: Settings());
+        await host.Client.GetStringAsync("/api/unlisten");
+
+        HttpResponseMessage? response = null;
+        await Eventually.TrueAsync(
+            () =>
+            {
+                response?.Dispose();
+                response = host.Client.GetAsync("/api/hello").GetAwaiter().GetResult();
+                return response.StatusCode != HttpStatusCode.OK;
+            },
+            "the worker stops answering");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response!.StatusCode);
+        Assert.Equal("1", response.Headers.RetryAfter?.ToString());
+        Assert.Contains(host.Logs.GetSnapshot(), r => r.Id.Id == 908 && r.Message.Contains("Request", StringComparison.Ordinal));
+        response.Dispose();
+    }
+
+    [Fact]
     public async Task A_crash_loop_ends_Failed_and_the_mount_answers_503()
     {
         var app = NodeFixtures.TemporaryApp("""{ "name": "broken", "scripts": { "start": "node crash.js" } }""", ("crash.js", "console.error('cannot start: missing DATABASE_URL'); process.exit(1);"));
