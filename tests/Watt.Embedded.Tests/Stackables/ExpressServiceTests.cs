@@ -171,9 +171,10 @@ public sealed class ExpressServiceTests(ExpressHostFixture fixture) : IClassFixt
             () =>
             {
                 text = fixture.Host.Client.GetStringAsync("/metrics").GetAwaiter().GetResult();
-                return text.Contains("watt_worker_rss_bytes{service=\"api\",worker=\"1\"}", StringComparison.Ordinal);
+                return text.Contains("watt_worker_rss_bytes{service=\"api\",worker=\"0\"}", StringComparison.Ordinal)
+                    && text.Contains("watt_worker_rss_bytes{service=\"api\",worker=\"1\"}", StringComparison.Ordinal);
             },
-            "the preload's health reports reach the metrics",
+            "both workers' health reports reach the metrics",
             timeoutMs: 20000);
 
         var rss = text.Split('\n').First(l => l.StartsWith("watt_worker_rss_bytes{service=\"api\",worker=\"0\"}", StringComparison.Ordinal));
