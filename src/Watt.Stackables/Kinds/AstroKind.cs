@@ -3,8 +3,9 @@ using System.Globalization;
 namespace Watt.Stackables.Kinds;
 
 /// <summary>
-/// Astro: a static build (<c>dist/index.html</c>, no server entry) is served in-process; a server build
-/// (<c>@astrojs/node</c> standalone, <c>dist/server/entry.mjs</c>) runs under Node with <c>HOST</c>/<c>PORT</c>;
+/// Astro: a site without a server adapter builds to static files (<c>dist</c>), served in-process; with the
+/// <c>@astrojs/node</c> adapter (standalone) it runs <c>dist/server/entry.mjs</c> under Node with <c>HOST</c>/<c>PORT</c>.
+/// The choice is made from package.json, so it holds before the first build;
 /// development runs <c>astro dev</c>. The mount is Astro's <c>base</c> (a flag of build and dev).
 /// </summary>
 internal sealed class AstroKind : NodeKind
@@ -17,13 +18,14 @@ internal sealed class AstroKind : NodeKind
 
     public override bool KeepsBasePath(bool development) => true;
 
-    public override string? BuildOutput(NodeApp app) => "dist";
-
     public override IReadOnlyList<string> BuildCommand(NodeApp app) =>
         app.BasePath.Length > 0 ? ["run", "build", "--", "--base", app.BasePath] : ["run", "build"];
 
-    public override string? StaticOutput(NodeApp app) =>
-        File.Exists(app.PathOf(ServerEntry)) || !File.Exists(app.PathOf("dist/index.html")) ? null : app.PathOf("dist");
+    public override string? BuildOutput(NodeApp app) => IsServer(app) ? ServerEntry : "dist/index.html";
+
+    public override string? StaticOutput(NodeApp app) => IsServer(app) ? null : app.PathOf("dist");
+
+    private static bool IsServer(NodeApp app) => app.Dependencies.Contains("@astrojs/node");
 
     public override NodeLaunch Production(NodeApp app) => NodeLaunch.Of([app.PathOf(ServerEntry)]);
 

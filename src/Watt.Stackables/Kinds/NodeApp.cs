@@ -6,8 +6,9 @@ namespace Watt.Stackables.Kinds;
 /// <summary>One Node application on disk as a kind sees it: its folder, its package.json scripts, the worker's port and base path.</summary>
 internal sealed class NodeApp
 {
-    private NodeApp(string service, string directory, IReadOnlyDictionary<string, string> scripts, string? main, NodeServiceOptions options)
+    private NodeApp(string service, string directory, IReadOnlyDictionary<string, string> scripts, string? main, IReadOnlySet<string> dependencies, NodeServiceOptions options)
     {
+        Dependencies = dependencies;
         Service = service;
         Directory = directory;
         Scripts = scripts;
@@ -23,6 +24,9 @@ internal sealed class NodeApp
 
     public string? Main { get; }
 
+    /// <summary>The names of the package's dependencies and devDependencies.</summary>
+    public IReadOnlySet<string> Dependencies { get; }
+
     public NodeServiceOptions Options { get; }
 
     /// <summary>The mount prefix without a trailing slash (<c>/shop</c>), or empty.</summary>
@@ -37,6 +41,7 @@ internal sealed class NodeApp
         var packageJson = System.IO.Path.Combine(directory, "package.json");
         var scripts = new Dictionary<string, string>(StringComparer.Ordinal);
         string? main = null;
+        var dependencies = new HashSet<string>(StringComparer.Ordinal);
         if (File.Exists(packageJson))
         {
             using var document = JsonDocument.Parse(File.ReadAllBytes(packageJson));
@@ -51,14 +56,25 @@ internal sealed class NodeApp
                 }
             }
 
+            foreach (var section in (string[])["dependencies", "devDependencies"])
+            {
+                if (document.RootElement.TryGetProperty(section, out var d) && d.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var dependency in d.EnumerateObject())
+                    {
+                        dependencies.Add(dependency.Name);
+                    }
+                }
+            }
+
             if (document.RootElement.TryGetProperty("main", out var m) && m.ValueKind == JsonValueKind.String)
             {
                 main = m.GetString();
             }
         }
 
-        return new NodeApp(service, directory, scripts, main, options);
+        return new NodeApp(service, directory, scripts, main, dependencies, options);
     }
 
-    public NodeApp For(int port, string basePath) => new(Service, Directory, Scripts, Main, Options) { Port = port, BasePath = basePath };
+    public NodeApp For(int port, string basePath) => new(Service, Directory, Scripts, Main, Dependencies, Options) { Port = port, BasePath = basePath };
 }

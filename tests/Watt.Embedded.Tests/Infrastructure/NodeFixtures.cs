@@ -26,6 +26,8 @@ public static class NodeFixtures
 
     public static string Next => PathOf("next-app");
 
+    public static string Astro => PathOf("astro-app");
+
     public static string PathOf(string name)
     {
         var path = Path.Combine(Root.Value, name);

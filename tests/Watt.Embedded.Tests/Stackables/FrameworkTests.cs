@@ -71,6 +71,30 @@ public sealed partial class FrameworkTests
     }
 
     [Fact]
+    public async Task A_static_Astro_build_is_served_in_process_under_its_base()
+    {
+        await using var host = await KestrelHost.StartAsync(
+            b => b.AddWatt(w => w.AddAstro("site", NodeFixtures.Astro, o =>
+            {
+                o.Build = Watt.Stackables.Configuration.NodeBuildPolicy.Always;
+                o.Env["ASTRO_TELEMETRY_DISABLED"] = "1";
+            }).MountAt("/site")),
+            settings: Settings());
+
+        var home = await host.Client.GetStringAsync("/site/");
+        var about = await host.Client.GetStringAsync("/site/about/");
+        using var logo = await host.Client.GetAsync("/site/logo.svg");
+
+        Assert.Contains("Watt Astro fixture", home, StringComparison.Ordinal);
+        Assert.Contains("src=\"/site/logo.svg\"", home, StringComparison.Ordinal); // built with --base /site
+        Assert.Contains("href=\"/site/about/\"", home, StringComparison.Ordinal);
+        Assert.Contains("About the Astro fixture", about, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, logo.StatusCode);
+        Assert.Contains(host.Logs.GetSnapshot(), r => r.Id.Id == 905 && r.Message.Contains("--base /site", StringComparison.Ordinal));
+        Assert.DoesNotContain(host.Logs.GetSnapshot(), r => r.Id.Id == 900); // no node process serves it
+    }
+
+    [Fact]
     public async Task Without_a_build_a_production_service_fails_with_the_command_to_run()
     {
         var app = NodeFixtures.TemporaryApp("""{ "name": "unbuilt", "scripts": { "build": "vite build" } }""");

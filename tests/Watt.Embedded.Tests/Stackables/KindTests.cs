@@ -60,18 +60,18 @@ public sealed class KindTests : IDisposable
     }
 
     [Fact]
-    public void Astro_is_static_without_a_server_entry_and_node_with_one()
+    public void Astro_is_static_without_the_node_adapter_and_runs_its_server_entry_with_it()
     {
-        var app = App();
-        Directory.CreateDirectory(Path.Combine(_app, "dist", "server"));
-        File.WriteAllText(Path.Combine(_app, "dist", "index.html"), "<html></html>");
+        var staticSite = App("""{ "dependencies": { "astro": "5" } }""");
+        Assert.Equal(Path.Combine(_app, "dist"), NodeKinds.Astro.StaticOutput(staticSite));
+        Assert.Equal("dist/index.html", NodeKinds.Astro.BuildOutput(staticSite));
 
-        Assert.Equal(Path.Combine(_app, "dist"), NodeKinds.Astro.StaticOutput(app));
-        File.WriteAllText(Path.Combine(_app, "dist", "server", "entry.mjs"), "// server");
-        Assert.Null(NodeKinds.Astro.StaticOutput(app));
-        Assert.Equal([Path.Combine(_app, "dist", "server", "entry.mjs")], NodeKinds.Astro.Production(app).Arguments);
-        Assert.Equal([Bin("astro/astro.js"), "dev", "--host", "127.0.0.1", "--port", "4321", "--base", "/shop"], NodeKinds.Astro.Development(app).Arguments);
-        Assert.Equal(["run", "build", "--", "--base", "/shop"], NodeKinds.Astro.BuildCommand(app));
+        var server = App("""{ "dependencies": { "astro": "5", "@astrojs/node": "9" } }""");
+        Assert.Null(NodeKinds.Astro.StaticOutput(server));
+        Assert.Equal("dist/server/entry.mjs", NodeKinds.Astro.BuildOutput(server));
+        Assert.Equal([Path.Combine(_app, "dist", "server", "entry.mjs")], NodeKinds.Astro.Production(server).Arguments);
+        Assert.Equal([Bin("astro/astro.js"), "dev", "--host", "127.0.0.1", "--port", "4321", "--base", "/shop"], NodeKinds.Astro.Development(server).Arguments);
+        Assert.Equal(["run", "build", "--", "--base", "/shop"], NodeKinds.Astro.BuildCommand(server));
     }
 
     [Fact]
