@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using Watt.Embedded.Tests.Infrastructure;
 
 namespace Watt.Embedded.Tests.Stackables;
@@ -9,7 +8,7 @@ namespace Watt.Embedded.Tests.Stackables;
 /// host, and the published folder starts with the Node service working.
 /// </summary>
 [Collection(SeparateHostCollection.Name)]
-public sealed partial class PublishTests
+public sealed class PublishTests
 {
     [Fact]
     public async Task Publishing_the_host_installs_and_copies_the_node_app_and_the_folder_runs()
@@ -33,60 +32,16 @@ public sealed partial class PublishTests
             Assert.True(File.Exists(Path.Combine(publish, "notifications", "server.js")));
             Assert.True(Directory.Exists(Path.Combine(publish, "notifications", "node_modules", "express")));
 
-            using var host = StartPublished(publish, "--Watt:Services:notify:Kind=express", "--Watt:Services:notify:Path=notifications", "--Watt:Services:notify:Mount=/notify");
-            var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
-            host.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
-            host.BeginOutputReadLine();
-            try
-            {
-                string? address = null;
-                await Eventually.TrueAsync(() => (address = lines.Where(l => l.Contains("\"WattService\":\"host\"", StringComparison.Ordinal)).Select(l => ListeningOn().Match(l)).FirstOrDefault(m => m.Success)?.Groups[1].Value) is not null, "the published host listens", 60000, () => string.Join('\n', lines));
-                using var client = new HttpClient { BaseAddress = new Uri(address!) };
-                string? hello = null;
-                await Eventually.TrueAsync(
-                    () =>
-                    {
-                        try
-                        {
-                            hello = client.GetStringAsync("/notify/hello").GetAwaiter().GetResult();
-                            return true;
-                        }
-                        catch (HttpRequestException)
-                        {
-                            return false;
-                        }
-                    },
-                    "the published Node service answers",
-                    60000,
-                    () => string.Join('\n', lines));
+            using var host = HostProcess.Start(Path.Combine(publish, "NodeHost.dll"), "--Watt:Services:notify:Kind=express", "--Watt:Services:notify:Path=notifications", "--Watt:Services:notify:Mount=/notify");
+            using var client = new HttpClient { BaseAddress = await host.AddressAsync() };
+            var hello = await host.GetWhenReadyAsync(client, c => c.GetStringAsync("/notify/hello"), "the published Node service answers");
 
-                Assert.Equal("hello from express", hello);
-            }
-            finally
-            {
-                host.Kill(entireProcessTree: true);
-                await host.WaitForExitAsync();
-            }
+            Assert.Equal("hello from express", hello);
         }
         finally
         {
             Directory.Delete(work, recursive: true);
         }
-    }
-
-    private static Process StartPublished(string publish, params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = publish };
-        info.ArgumentList.Add(Path.Combine(publish, "NodeHost.dll"));
-        info.ArgumentList.Add("--urls=http://127.0.0.1:0");
-        info.ArgumentList.Add("--Watt:Metrics:Enabled=false");
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        return Process.Start(info)!;
     }
 
     private static async Task<(int Code, string Output)> RunAsync(string file, string directory, params string[] arguments)
@@ -103,9 +58,6 @@ public sealed partial class PublishTests
         await process.WaitForExitAsync();
         return (process.ExitCode, await stdout + await stderr);
     }
-
-    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
-    private static partial Regex ListeningOn();
 }
 
 /// <summary>Tests that run a Watt host as a separate process (and build it): one at a time.</summary>

@@ -25,6 +25,23 @@ public sealed class SupervisionTests
         return settings;
     }
 
+    /// <summary>Waits until /api/info is answered by a process other than <paramref name="oldPid"/>.</summary>
+    private static async Task NewProcessServesAsync(KestrelHost host, int oldPid, string because) =>
+        await Eventually.TrueAsync(
+            () =>
+            {
+                try
+                {
+                    return host.Client.GetFromJsonAsync<NodeInfo>("/api/info").GetAwaiter().GetResult()!.Pid != oldPid;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            because,
+            timeoutMs: 30000);
+
     [Fact]
     public async Task A_crashed_worker_is_restarted_and_serves_again()
     {
@@ -32,22 +49,7 @@ public sealed class SupervisionTests
         var before = await host.Client.GetFromJsonAsync<NodeInfo>("/api/info");
 
         await host.Client.GetStringAsync("/api/crash");
-        NodeInfo? after = null;
-        await Eventually.TrueAsync(
-            () =>
-            {
-                try
-                {
-                    after = host.Client.GetFromJsonAsync<NodeInfo>("/api/info").GetAwaiter().GetResult();
-                    return after!.Pid != before!.Pid;
-                }
-                catch (HttpRequestException)
-                {
-                    return false;
-                }
-            },
-            "a new node process serves the mount",
-            timeoutMs: 30000);
+        await NewProcessServesAsync(host, before!.Pid, "a new node process serves the mount");
 
         Assert.False(NodeFixtures.IsAlive(before!.Pid));
         Assert.Contains(host.Logs.GetSnapshot(), r => r.Id.Id == 902 && r.Message.Contains("exited unexpectedly with code 3", StringComparison.Ordinal));
@@ -157,22 +159,7 @@ public sealed class SupervisionTests
             () => host.Logs.GetSnapshot().Any(r => r.Id.Id == 903),
             "the spinning worker is found unhealthy",
             timeoutMs: 20000);
-        NodeInfo? after = null;
-        await Eventually.TrueAsync(
-            () =>
-            {
-                try
-                {
-                    after = host.Client.GetFromJsonAsync<NodeInfo>("/api/info").GetAwaiter().GetResult();
-                    return after!.Pid != before!.Pid;
-                }
-                catch (HttpRequestException)
-                {
-                    return false;
-                }
-            },
-            "a fresh worker serves",
-            timeoutMs: 30000);
+        await NewProcessServesAsync(host, before!.Pid, "a fresh worker serves");
 
         var unhealthy = host.Logs.GetSnapshot().First(r => r.Id.Id == 903);
         Assert.Contains("event-loop utilisation", unhealthy.Message, StringComparison.Ordinal);
