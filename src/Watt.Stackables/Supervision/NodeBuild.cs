@@ -9,7 +9,8 @@ namespace Watt.Stackables.Supervision;
 /// <summary>
 /// Before a production worker starts: checks the framework's build output and, as configured, runs
 /// <c>npm run build</c> (one build at a time per app folder, shared by its workers). Without a build and
-/// without a build policy, the service's start fails with the command to run.
+/// without a build policy, the service's start fails with the command to run. A build Watt made for another
+/// base path (frameworks that bake the mount in) counts as missing.
 /// </summary>
 internal sealed class NodeBuild(NodeServiceContext context, ILoggerFactory loggerFactory) : IHostedService
 {
@@ -29,17 +30,22 @@ internal sealed class NodeBuild(NodeServiceContext context, ILoggerFactory logge
         try
         {
             var built = Path.Exists(app.PathOf(output));
+            var builtFor = BuildMarker.BasePathOf(app); // the base path of Watt's last build, if Watt built it
+            var stale = built && context.Kind.KeepsBasePath(development: false) && builtFor is not null && builtFor != app.BasePath;
             var policy = context.Options.Build;
-            if (built && policy != NodeBuildPolicy.Always)
+            if (built && !stale && policy != NodeBuildPolicy.Always)
             {
                 return;
             }
 
             var command = context.Kind.BuildCommand(app);
-            if (!built && policy == NodeBuildPolicy.Never)
+            if (policy == NodeBuildPolicy.Never)
             {
+                var problem = stale
+                    ? $"was built for the base path '{builtFor}' but is mounted at '{app.BasePath}'"
+                    : $"has no production build: {app.PathOf(output)} is missing";
                 throw new InvalidOperationException(
-                    $"Service '{app.Service}' ({context.Kind.DisplayName}) has no production build: {app.PathOf(output)} is missing. " +
+                    $"Service '{app.Service}' ({context.Kind.DisplayName}) {problem}. " +
                     $"Run `{BuildHint(command)}` in {app.Directory}{(app.BasePath.Length > 0 ? $" with WATT_BASE_PATH={app.BasePath}" : string.Empty)}, " +
                     $"or set Watt:Services:{app.Service}:Build to IfMissing to build at start.");
             }
@@ -50,6 +56,7 @@ internal sealed class NodeBuild(NodeServiceContext context, ILoggerFactory logge
             }
 
             await RunAsync(command, cancellationToken).ConfigureAwait(false);
+            BuildMarker.Write(app);
             BuiltThisRun[app.Directory] = true;
         }
         finally

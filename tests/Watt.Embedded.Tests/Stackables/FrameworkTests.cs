@@ -95,6 +95,46 @@ public sealed partial class FrameworkTests
     }
 
     [Fact]
+    public async Task A_build_made_for_another_mount_is_rebuilt_or_refused_by_name()
+    {
+        // A private copy of the Vite fixture (its node_modules linked), so other tests' builds are not touched.
+        var app = Path.Combine(Path.GetTempPath(), "watt-vite-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(Path.Combine(app, "src"));
+        foreach (var file in new[] { "package.json", "index.html", "src/main.js", "src/style.css" })
+        {
+            File.Copy(Path.Combine(NodeFixtures.Vite, file), Path.Combine(app, file));
+        }
+
+        Directory.CreateSymbolicLink(Path.Combine(app, "node_modules"), Path.Combine(NodeFixtures.Vite, "node_modules"));
+        try
+        {
+            async Task<string> ServeAsync(string mount, Watt.Stackables.Configuration.NodeBuildPolicy build, Func<KestrelHost, Task<string>> read)
+            {
+                await using var host = await KestrelHost.StartAsync(
+                    b => b.AddWatt(w => w.AddVite("web", app, o => o.Build = build).MountAt(mount)),
+                    settings: Settings(("Watt:Restart:MaxAttempts", "0")));
+                return await read(host);
+            }
+
+            var one = await ServeAsync("/one", Watt.Stackables.Configuration.NodeBuildPolicy.IfMissing, h => h.Client.GetStringAsync("/one/"));
+            var two = await ServeAsync("/two", Watt.Stackables.Configuration.NodeBuildPolicy.IfMissing, h => h.Client.GetStringAsync("/two/"));
+            var refused = await ServeAsync("/three", Watt.Stackables.Configuration.NodeBuildPolicy.Never, async h =>
+            {
+                await Eventually.TrueAsync(() => h.Logs.GetSnapshot().Any(r => r.Exception is not null && r.Message.Contains("'web'", StringComparison.Ordinal)), "the start fails");
+                return h.Logs.GetSnapshot().First(r => r.Exception is not null && r.Message.Contains("'web'", StringComparison.Ordinal)).Exception!.Message;
+            });
+
+            Assert.Contains("src=\"/one/assets/", one, StringComparison.Ordinal);
+            Assert.Contains("src=\"/two/assets/", two, StringComparison.Ordinal); // rebuilt for the new mount
+            Assert.Contains("was built for the base path '/two' but is mounted at '/three'", refused, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(app, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Without_a_build_a_production_service_fails_with_the_command_to_run()
     {
         var app = NodeFixtures.TemporaryApp("""{ "name": "unbuilt", "scripts": { "build": "vite build" } }""");
