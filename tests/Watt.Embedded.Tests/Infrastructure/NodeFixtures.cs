@@ -28,6 +28,8 @@ public static class NodeFixtures
 
     public static string Astro => PathOf("astro-app");
 
+    public static string Remix => PathOf("remix-app");
+
     public static string PathOf(string name)
     {
         var path = Path.Combine(Root.Value, name);

@@ -95,6 +95,30 @@ public sealed partial class FrameworkTests
     }
 
     [Fact]
+    public async Task A_Remix_app_is_built_and_server_rendered_under_its_basename()
+    {
+        await using var host = await KestrelHost.StartAsync(
+            b => b.AddWatt(w => w.AddRemix("rr", NodeFixtures.Remix, o => o.Build = Watt.Stackables.Configuration.NodeBuildPolicy.IfMissing).MountAt("/rr")),
+            settings: Settings());
+
+        var home = await host.Client.GetStringAsync("/rr/");
+        var about = await host.Client.GetStringAsync("/rr/about");
+        var modules = ModulePreload().Matches(home).Select(m => m.Groups[1].Value).ToList();
+
+        Assert.Contains("Watt Remix fixture", home, StringComparison.Ordinal);
+        Assert.Contains("worker <!-- -->0", home, StringComparison.Ordinal); // rendered by the worker's loader
+        Assert.Contains("href=\"/rr/about\"", home, StringComparison.Ordinal);
+        Assert.Contains("About the Remix fixture", about, StringComparison.Ordinal);
+        Assert.NotEmpty(modules);
+        foreach (var module in modules)
+        {
+            Assert.StartsWith("/rr/assets/", module, StringComparison.Ordinal);
+            using var asset = await host.Client.GetAsync(module);
+            Assert.Equal(HttpStatusCode.OK, asset.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task A_build_made_for_another_mount_is_rebuilt_or_refused_by_name()
     {
         // A private copy of the Vite fixture (its node_modules linked), so other tests' builds are not touched.
@@ -187,6 +211,9 @@ public sealed partial class FrameworkTests
         Assert.Equal("vite-hmr", socket.SubProtocol);
         Assert.Contains("\"type\":\"connected\"", Encoding.UTF8.GetString(buffer, 0, result.Count), StringComparison.Ordinal);
     }
+
+    [GeneratedRegex("<link rel=\"modulepreload\" href=\"([^\"]+)\"")]
+    private static partial Regex ModulePreload();
 
     [GeneratedRegex("<script type=\"module\" crossorigin src=\"([^\"]+)\"")]
     private static partial Regex ScriptSrc();
