@@ -30,6 +30,8 @@ public static class NodeFixtures
 
     public static string Remix => PathOf("remix-app");
 
+    public static string Nest => PathOf("nest-app");
+
     public static string PathOf(string name)
     {
         var path = Path.Combine(Root.Value, name);

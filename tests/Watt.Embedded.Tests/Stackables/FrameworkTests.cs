@@ -95,6 +95,22 @@ public sealed partial class FrameworkTests
     }
 
     [Fact]
+    public async Task A_NestJS_app_is_compiled_at_start_and_mounted_with_its_prefix_stripped()
+    {
+        await using var host = await KestrelHost.StartAsync(
+            b => b.AddWatt(w => w.AddNestJs("nest", NodeFixtures.Nest, o => o.Build = Watt.Stackables.Configuration.NodeBuildPolicy.IfMissing).MountAt("/nest")),
+            settings: Settings());
+
+        var hello = await host.Client.GetFromJsonAsync<JsonElement>("/nest/hello?x=1");
+
+        Assert.Equal("nest", hello.GetProperty("hello").GetString());
+        Assert.Equal("/hello?x=1", hello.GetProperty("url").GetString());
+        Assert.Equal("/nest", hello.GetProperty("prefix").GetString());
+        Assert.Equal("0", hello.GetProperty("worker").GetString());
+        Assert.Contains(host.Logs.GetSnapshot(), r => r.Id.Id == 900 && r.Message.Contains("dist/main.js", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_Remix_app_is_built_and_server_rendered_under_its_basename()
     {
         await using var host = await KestrelHost.StartAsync(
