@@ -6,11 +6,11 @@
 # Needs wrk (apt-get install wrk). Prints req/s, p50, p99 for both and the ratio.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+. benchmarks/load/lib.sh
+ensure_wrk
 dotnet build -c Release benchmarks/Watt.Embedded.LoadTargets >/dev/null
 dll=benchmarks/Watt.Embedded.LoadTargets/bin/Release/net10.0/Watt.Embedded.LoadTargets.dll
 port=5190
-duration=${DURATION:-10s}
 
 run() {
   local mode=$1 out=$2
@@ -18,8 +18,7 @@ run() {
   local pid=$!
   for _ in $(seq 1 100); do grep -q READY "$out.server" 2>/dev/null && break; sleep 0.1; done
   curl -sf "http://127.0.0.1:$port/gateway/data" >/dev/null
-  wrk -t1 -c50 -d5s "http://127.0.0.1:$port/gateway/data" >/dev/null   # warm-up
-  wrk -t1 -c50 -d"$duration" --latency "http://127.0.0.1:$port/gateway/data" > "$out"
+  measure "http://127.0.0.1:$port/gateway/data" "$out"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
@@ -27,16 +26,8 @@ tmp=$(mktemp -d)
 run watt "$tmp/watt"
 run microservices "$tmp/micro"
 
-summary() {
-  local file=$1
-  local rps p50 p99
-  rps=$(awk '/Requests\/sec/ {print $2}' "$file")
-  p50=$(awk '$1=="50%" {print $2}' "$file")
-  p99=$(awk '$1=="99%" {print $2}' "$file")
-  echo "$rps $p50 $p99"
-}
-read -r wrps wp50 wp99 <<<"$(summary "$tmp/watt")"
-read -r mrps mp50 mp99 <<<"$(summary "$tmp/micro")"
+read -r wrps wp50 wp99 _ <<<"$(summary "$tmp/watt")"
+read -r mrps mp50 mp99 _ <<<"$(summary "$tmp/micro")"
 printf '%-28s %12s %10s %10s\n' scenario req/s p50 p99
 printf '%-28s %12s %10s %10s\n' "watt (mesh, in memory)" "$wrps" "$wp50" "$wp99"
 printf '%-28s %12s %10s %10s\n' "two Kestrel apps (loopback)" "$mrps" "$mp50" "$mp99"

@@ -8,7 +8,8 @@
 # 2-core box. Needs wrk (installed with apt if missing) and the fixture's npm packages (npm ci).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+. benchmarks/load/lib.sh
+ensure_wrk
 app=$PWD/tests/fixtures/express-app
 [ -d "$app/node_modules" ] || (cd "$app" && npm ci --no-audit --no-fund --loglevel=error)
 dotnet build -c Release benchmarks/Watt.Embedded.LoadTargets >/dev/null
@@ -17,7 +18,6 @@ dll=benchmarks/Watt.Embedded.LoadTargets/bin/Release/net10.0/Watt.Embedded.LoadT
 # Node workers' too); the load targets project serves other benchmarks too, so it comes from here.
 export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=${DOTNET_ThreadPool_UnfairSemaphoreSpinLimit:-0}
 port=5390
-duration=${DURATION:-10s}
 
 run() {
   local mode=$1 out=$2 url pid
@@ -38,30 +38,16 @@ run() {
     url="http://127.0.0.1:$port/api/hello"
   fi
   for _ in $(seq 1 200); do curl -sf "$url" >/dev/null 2>&1 && break; sleep 0.1; done
-  wrk -t1 -c50 -d5s "$url" >/dev/null   # warm-up
-  wrk -t1 -c50 -d"$duration" --latency "$url" > "$out"
+  measure "$url" "$out"
   kill "$pid"; wait "$pid" 2>/dev/null || true
   if [ -n "$nodepid" ]; then kill "$nodepid"; wait "$nodepid" 2>/dev/null || true; fi
   sleep 1
 }
 
-summary() {
-  awk '/Requests\/sec/ {rps=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2} /Non-2xx/ {bad=$NF} END {print rps, p50, p99, bad+0}' "$1"
-}
-
 tmp=$(mktemp -d)
-rounds=${ROUNDS:-3}
 modes="direct yarp-1 host-1 host-2"
-printf '%-22s %12s %10s %10s %8s\n' scenario req/s p50 p99 non-2xx
-for round in $(seq 1 "$rounds"); do
-  for mode in $modes; do
-    run "$mode" "$tmp/$mode-$round"
-    read -r rps p50 p99 bad <<<"$(summary "$tmp/$mode-$round")"
-    printf '%-22s %12s %10s %10s %8s\n' "$mode (round $round)" "$rps" "$p50" "$p99" "$bad"
-    echo "$rps" >> "$tmp/$mode.rps"
-  done
-done
-median() { sort -n "$1" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+# shellcheck disable=SC2086
+interleave "$tmp" $modes
 direct=$(median "$tmp/direct.rps")
 echo "median req/s and ratio to direct (targets: host-1 >= 0.8, host-2 >= 1.1; yarp-1 is plain YARP without Watt):"
 for mode in $modes; do

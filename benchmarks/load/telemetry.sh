@@ -9,11 +9,11 @@
 # The server's console output goes to a file, as in a container. Needs wrk (apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+. benchmarks/load/lib.sh
+ensure_wrk
 dotnet build -c Release benchmarks/Watt.Embedded.LoadTargets >/dev/null
 dll=benchmarks/Watt.Embedded.LoadTargets/bin/Release/net10.0/Watt.Embedded.LoadTargets.dll
 port=5290
-duration=${DURATION:-10s}
 url="http://127.0.0.1:$port/gateway/local"
 
 run() {
@@ -22,31 +22,18 @@ run() {
   local pid=$!
   for _ in $(seq 1 100); do grep -q READY "$out.server" 2>/dev/null && break; sleep 0.1; done
   curl -sf "$url" >/dev/null
-  wrk -t1 -c50 -d5s "$url" >/dev/null   # warm-up
-  wrk -t1 -c50 -d"$duration" --latency "$url" > "$out"
+  measure "$url" "$out"
   if [ "$mode" != telemetry-off ]; then
     curl -sf "http://127.0.0.1:$((port + 3))/metrics" | grep -c '^watt_http_requests_total{service="gateway"' > "$out.series" || true
   fi
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-summary() {
-  awk '/Requests\/sec/ {rps=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2} END {print rps, p50, p99}' "$1"
-}
-
 tmp=$(mktemp -d)
 rounds=${ROUNDS:-3}
 modes="telemetry-off telemetry-on telemetry-otlp telemetry-requests plain-off plain-on"
-printf '%-34s %12s %10s %10s\n' scenario req/s p50 p99
-for round in $(seq 1 "$rounds"); do
-  for mode in $modes; do
-    run "$mode" "$tmp/$mode-$round"
-    read -r rps p50 p99 <<<"$(summary "$tmp/$mode-$round")"
-    printf '%-34s %12s %10s %10s\n' "$mode (round $round)" "$rps" "$p50" "$p99"
-    echo "$rps" >> "$tmp/$mode.rps"
-  done
-done
-median() { sort -n "$1" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+# shellcheck disable=SC2086
+interleave "$tmp" $modes
 off=$(median "$tmp/telemetry-off.rps")
 echo "median req/s and ratio to all off (plain-on is also compared with plain-off):"
 for mode in $modes; do

@@ -29,13 +29,7 @@ internal static class NodeServiceDeclaration
     private static void Configure(WebApplicationBuilder builder, NodeKind kind, string name, Action<NodeServiceOptions>? defaults)
     {
         var info = FindInfo(builder.Services, name);
-        var options = NodeServiceOptionsResolver.Resolve(name, defaults, builder.Configuration);
-        var errors = NodeServiceOptionsResolver.Validate(name, options, builder.Environment);
-        if (errors.Count > 0)
-        {
-            throw new InvalidOperationException(string.Join(Environment.NewLine, errors));
-        }
-
+        var options = NodeServiceOptionsResolver.Resolve(name, defaults, builder.Configuration); // validated at the host's start (NodeServicesValidator)
         var mode = options.Mode ?? (builder.Environment.IsDevelopment() ? NodeMode.Development : NodeMode.Production);
         var basePath = info.Mount is { Length: > 1 } mount ? mount.TrimEnd('/') : string.Empty;
         var app = NodeApp.Load(name, NodeServiceOptionsResolver.Directory(options, builder.Environment), options).For(0, basePath);

@@ -15,8 +15,6 @@ internal sealed class ServiceRegistry(IHostApplicationBuilder host)
     /// <summary>The kinds of service that configuration may name (<c>Watt:Services:web:Kind</c>).</summary>
     public IReadOnlyCollection<string> KindNames => _kinds.Keys;
 
-    public bool HasKind(string kind) => _kinds.ContainsKey(kind);
-
     public void AddKind(string kind, ServiceKind declare) => _kinds[kind] = declare;
 
     /// <summary>

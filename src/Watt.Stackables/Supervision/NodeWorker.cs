@@ -55,7 +55,6 @@ internal sealed class NodeWorker(
         StackablesLog.Starting(_logger, context.Kind.DisplayName, context.Service.Name, context.Service.Worker, mode, Port, commandLine);
 
         var started = Stopwatch.GetTimestamp();
-        _health = new HealthWatch(options, time);
         var childLogger = loggerFactory.CreateLogger("Watt.Stackables.Node." + context.Service.Name);
         _process = NodeProcess.Start(options.NodeExecutable, arguments, app.Directory, environment, childLogger, OnHealth);
         try
@@ -70,7 +69,7 @@ internal sealed class NodeWorker(
             throw;
         }
 
-        _health = new HealthWatch(options, time); // the grace period starts when the worker is ready
+        _health = new HealthWatch(options, time); // reports count from readiness on: the grace period starts then
         var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         StackablesLog.Ready(_logger, context.Service.Name, context.Service.Worker, _process.Id, elapsed);
         _watch = WatchAsync(_process, _stopping.Token);

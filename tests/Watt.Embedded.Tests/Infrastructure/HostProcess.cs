@@ -59,7 +59,7 @@ public sealed partial class HostProcess : IDisposable
         return new Uri(address!);
     }
 
-    /// <summary>Calls <paramref name="path"/> until it answers with success (services start after the host listens).</summary>
+    /// <summary>Repeats <paramref name="call"/> until it answers without an HTTP error (services start after the host listens).</summary>
     public async Task<T> GetWhenReadyAsync<T>(HttpClient client, Func<HttpClient, Task<T>> call, string because)
     {
         T result = default!;

@@ -158,11 +158,7 @@ public sealed partial class FrameworkTests
 
             var one = await ServeAsync("/one", Watt.Stackables.Configuration.NodeBuildPolicy.IfMissing, h => h.Client.GetStringAsync("/one/"));
             var two = await ServeAsync("/two", Watt.Stackables.Configuration.NodeBuildPolicy.IfMissing, h => h.Client.GetStringAsync("/two/"));
-            var refused = await ServeAsync("/three", Watt.Stackables.Configuration.NodeBuildPolicy.Never, async h =>
-            {
-                await Eventually.TrueAsync(() => h.Logs.GetSnapshot().Any(r => r.Exception is not null && r.Message.Contains("'web'", StringComparison.Ordinal)), "the start fails");
-                return h.Logs.GetSnapshot().First(r => r.Exception is not null && r.Message.Contains("'web'", StringComparison.Ordinal)).Exception!.Message;
-            });
+            var refused = await ServeAsync("/three", Watt.Stackables.Configuration.NodeBuildPolicy.Never, h => StartFailureAsync(h, "web"));
 
             Assert.Contains("src=\"/one/assets/", one, StringComparison.Ordinal);
             Assert.Contains("src=\"/two/assets/", two, StringComparison.Ordinal); // rebuilt for the new mount
@@ -188,8 +184,7 @@ public sealed partial class FrameworkTests
                 }),
                 settings: Settings(("Watt:Restart:MaxAttempts", "0")));
 
-            await Eventually.TrueAsync(() => host.Logs.GetSnapshot().Any(r => r.Exception is not null && r.Message.Contains("'web'", StringComparison.Ordinal)), "the service's start fails");
-            var failure = host.Logs.GetSnapshot().First(r => r.Exception is not null && r.Message.Contains("'web'", StringComparison.Ordinal)).Exception!.Message;
+            var failure = await StartFailureAsync(host, "web");
             using var web = await host.Client.GetAsync("/web/");
 
             Assert.Contains("has no production build", failure, StringComparison.Ordinal);
@@ -226,6 +221,14 @@ public sealed partial class FrameworkTests
 
         Assert.Equal("vite-hmr", socket.SubProtocol);
         Assert.Contains("\"type\":\"connected\"", Encoding.UTF8.GetString(buffer, 0, result.Count), StringComparison.Ordinal);
+    }
+
+    /// <summary>The message of the first failed start of <paramref name="service"/>, once it is logged.</summary>
+    private static async Task<string> StartFailureAsync(KestrelHost host, string service)
+    {
+        bool Failed(Microsoft.Extensions.Logging.Testing.FakeLogRecord r) => r.Exception is not null && r.Message.Contains($"'{service}'", StringComparison.Ordinal);
+        await Eventually.TrueAsync(() => host.Logs.GetSnapshot().Any(Failed), $"the start of '{service}' fails");
+        return host.Logs.GetSnapshot().First(Failed).Exception!.Message;
     }
 
     [GeneratedRegex("<link rel=\"modulepreload\" href=\"([^\"]+)\"")]

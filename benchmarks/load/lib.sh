@@ -1,0 +1,38 @@
+# Shared by the load scripts (sourced): wrk with one thread and 50 connections, 127.0.0.1 only, a fixed
+# duration (DURATION, default 10 s) after a 5 s warm-up; modes interleaved over ROUNDS rounds (default 3).
+
+ensure_wrk() {
+  command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+}
+
+# measure URL OUT: warm up, then write the measured run's report (with latency percentiles) to OUT.
+measure() {
+  wrk -t1 -c50 -d5s "$1" >/dev/null
+  wrk -t1 -c50 -d"${DURATION:-10s}" --latency "$1" > "$2"
+}
+
+# summary FILE: "req/s p50 p99 non-2xx" of a wrk report.
+summary() {
+  awk '/Requests\/sec/ {rps=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2} /Non-2xx/ {bad=$NF} END {print rps, p50, p99, bad+0}' "$1"
+}
+
+# median FILE: the median of the numbers in FILE, one per line.
+median() {
+  sort -n "$1" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'
+}
+
+# interleave TMP MODES...: ROUNDS rounds of `run MODE OUT` (defined by the script) for every mode in turn,
+# each result printed; the req/s of each mode collected in TMP/MODE.rps for median.
+interleave() {
+  local tmp=$1 round mode rps p50 p99 bad
+  shift
+  printf '%-34s %12s %10s %10s %8s\n' scenario req/s p50 p99 non-2xx
+  for round in $(seq 1 "${ROUNDS:-3}"); do
+    for mode in "$@"; do
+      run "$mode" "$tmp/$mode-$round"
+      read -r rps p50 p99 bad <<<"$(summary "$tmp/$mode-$round")"
+      printf '%-34s %12s %10s %10s %8s\n' "$mode (round $round)" "$rps" "$p50" "$p99" "$bad"
+      echo "$rps" >> "$tmp/$mode.rps"
+    done
+  done
+}
