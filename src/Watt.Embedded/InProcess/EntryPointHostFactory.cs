@@ -129,6 +129,8 @@ internal sealed class EntryPointHostFactory(Assembly assembly, Func<string?> con
             services.AddSingleton<IServer>(server);
             services.Configure<HostOptions>(o => o.ShutdownTimeout = context.ShutdownTimeout);
             services.AddSingleton<IHostLifetime, ServiceHostLifetime>();
+            ServiceHostFiltering.Disable(services);
+            server.Pipeline.Register(services);
         });
     }
 }

@@ -18,6 +18,7 @@ internal sealed class InMemoryServer : IServer
 
     public InMemoryServer(string address, string service, int worker)
     {
+        Pipeline = new ServicePipeline();
         _service = service;
         _worker = worker;
         var addresses = new ServerAddressesFeature();
@@ -26,6 +27,9 @@ internal sealed class InMemoryServer : IServer
     }
 
     public IFeatureCollection Features { get; } = new FeatureCollection();
+
+    /// <summary>The service's pipeline, captured while its host starts (see <see cref="ServicePipeline.Register"/>).</summary>
+    public ServicePipeline Pipeline { get; }
 
     /// <summary>The application, once the host started the server; <see langword="null"/> before and after.</summary>
     public ServiceApplication? Application { get; private set; }
@@ -36,7 +40,7 @@ internal sealed class InMemoryServer : IServer
     public Task StartAsync<TContext>(IHttpApplication<TContext> application, CancellationToken cancellationToken)
         where TContext : notnull
     {
-        var app = new ServiceApplication<TContext>(application, _service, _worker);
+        var app = new ServiceApplication<TContext>(application, _service, _worker, Pipeline);
         Application = app;
         _started.TrySetResult(app);
         return Task.CompletedTask;

@@ -50,6 +50,8 @@ internal sealed class MinimalApiHostFactory(
         builder.Services.AddSingleton<IServer>(server);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = context.ShutdownTimeout);
         builder.Services.AddSingleton<IHostLifetime, ServiceHostLifetime>();
+        ServiceHostFiltering.Disable(builder.Services);
+        server.Pipeline.Register(builder.Services);
 
         var app = builder.Build();
         try

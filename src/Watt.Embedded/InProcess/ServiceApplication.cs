@@ -36,12 +36,17 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
     private readonly IHttpApplication<TContext> _application;
     private readonly ObjectPool<ServiceRequestFeatures<TContext>> _pool;
 
+    private readonly RequestDelegate? _pipeline;
+    private readonly ServicePipeline? _direct;
+
     private readonly string _service;
     private readonly int _worker;
 
-    public ServiceApplication(IHttpApplication<TContext> application, string service = "", int worker = 0)
+    public ServiceApplication(IHttpApplication<TContext> application, string service = "", int worker = 0, ServicePipeline? pipeline = null)
     {
         _application = application;
+        _pipeline = pipeline?.Pipeline;
+        _direct = _pipeline is null ? null : pipeline;
         _service = service;
         _worker = worker;
         _pool = new DefaultObjectPool<ServiceRequestFeatures<TContext>>(new FeaturesPolicy(this), Environment.ProcessorCount * 8);
@@ -54,31 +59,14 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
         var hostSpan = Activity.Current;
         var features = _pool.Get();
         features.Initialize(hostContext.Features, pathBase, path);
-        TContext context;
-        try
-        {
-            context = _application.CreateContext(features);
-        }
-        catch
-        {
-            Return(features);
-            Activity.Current = hostSpan;
-            throw;
-        }
 
-        features.Context = context;
-        if (hostSpan is { Recorded: true } && Activity.Current is { Recorded: false } serviceSpan && serviceSpan != hostSpan)
-        {
-            // A mounted request is the host's request: its span is the host's. Watt's tracing gives services'
-            // hosting no activity; should another listener make an unrecorded one, what the service calls must
-            // still be the host span's children, or they would inherit the unrecorded decision and be dropped.
-            Activity.Current = hostSpan;
-        }
-
+        // The service's request ends when the host's response completed, after every OnCompleted callback
+        // the service registers (they run last registered first), so those still see a whole context.
+        hostContext.Response.OnCompleted(ServiceRequestFeatures<TContext>.CompleteCallback, features);
         Task processing;
         try
         {
-            processing = _application.ProcessRequestAsync(context);
+            processing = _direct is not null ? RunDirect(features) : RunHosted(features, hostSpan);
         }
         catch (Exception ex)
         {
@@ -88,14 +76,37 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
         if (processing.IsCompletedSuccessfully)
         {
             MountedSpan.Describe(hostSpan, features, _service, _worker);
-            hostContext.Response.OnCompleted(ServiceRequestFeatures<TContext>.CompleteCallback, features);
             Activity.Current = hostSpan;
             return Task.CompletedTask;
         }
 
-        var awaiting = AwaitProcessing(processing, hostContext, features, hostSpan);
+        var awaiting = AwaitProcessing(processing, features, hostSpan);
         Activity.Current = hostSpan;
         return awaiting;
+    }
+
+    // The service's own pipeline on a context of its own over the layered features (see ServicePipeline).
+    private Task RunDirect(ServiceRequestFeatures<TContext> features)
+    {
+        var context = features.Direct = _direct!.Enter(features.Direct, features);
+        features.DirectActive = true;
+        return _pipeline!(context);
+    }
+
+    // Through the service's hosting, for a service whose pipeline could not be captured.
+    private Task RunHosted(ServiceRequestFeatures<TContext> features, Activity? hostSpan)
+    {
+        var context = _application.CreateContext(features);
+        features.Context = context;
+        if (hostSpan is { Recorded: true } && Activity.Current is { Recorded: false } serviceSpan && serviceSpan != hostSpan)
+        {
+            // A mounted request is the host's request: its span is the host's. Should a listener make the
+            // service's hosting create an unrecorded activity, what the service calls must still be the host
+            // span's children, or they would inherit the unrecorded decision and be dropped.
+            Activity.Current = hostSpan;
+        }
+
+        return _application.ProcessRequestAsync(context);
     }
 
     public override async Task ProcessRequestAsync(IFeatureCollection features, Func<Exception?, Task> completeResponse)
@@ -130,7 +141,7 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
         }
     }
 
-    private async Task AwaitProcessing(Task processing, HttpContext hostContext, ServiceRequestFeatures<TContext> features, Activity? hostSpan)
+    private async Task AwaitProcessing(Task processing, ServiceRequestFeatures<TContext> features, Activity? hostSpan)
     {
         try
         {
@@ -138,16 +149,23 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
         }
         catch (Exception ex)
         {
-            Dispose(features, ex);
+            features.Error = ex;
             throw;
         }
 
         MountedSpan.Describe(hostSpan, features, _service, _worker);
-        hostContext.Response.OnCompleted(ServiceRequestFeatures<TContext>.CompleteCallback, features);
     }
 
     internal void Dispose(ServiceRequestFeatures<TContext> features, Exception? exception)
     {
+        if (features.DirectActive)
+        {
+            features.DirectActive = false;
+            _direct!.Exit(features.Direct!);
+            Return(features);
+            return;
+        }
+
         var context = features.Context;
         if (context is not null)
         {
@@ -180,6 +198,7 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
 
     private void Return(ServiceRequestFeatures<TContext> features)
     {
+        features.Error = null;
         features.Reset();
         _pool.Return(features);
     }

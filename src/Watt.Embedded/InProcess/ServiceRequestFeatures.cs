@@ -14,7 +14,7 @@ internal sealed class ServiceRequestFeatures<TContext>(ServiceApplication<TConte
     public static readonly Func<object, Task> CompleteCallback = static state =>
     {
         var features = (ServiceRequestFeatures<TContext>)state;
-        features.Owner.Dispose(features, exception: null);
+        features.Owner.Dispose(features, features.Error);
         return Task.CompletedTask;
     };
 
@@ -24,4 +24,13 @@ internal sealed class ServiceRequestFeatures<TContext>(ServiceApplication<TConte
     public TContext? Context { get; set; }
 
     public TContext? HostContext { get; set; }
+
+    /// <summary>The service's context when the request runs straight through its pipeline (reused).</summary>
+    public Microsoft.AspNetCore.Http.DefaultHttpContext? Direct { get; set; }
+
+    /// <summary>What the service's pipeline threw, handed to its hosting when the request ends.</summary>
+    public Exception? Error { get; set; }
+
+    /// <summary>Whether <see cref="Direct"/> holds a request in flight.</summary>
+    public bool DirectActive { get; set; }
 }

@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Watt.Embedded.Tests.Infrastructure;
 
@@ -145,6 +146,59 @@ public sealed class MountingTests
 
         Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_service_context_is_still_whole_in_its_own_OnCompleted_callbacks()
+    {
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await KestrelHost.StartAsync(Orders(app => app.MapGet("/later", (HttpContext c) =>
+        {
+            c.Response.OnCompleted(() =>
+            {
+                seen.TrySetResult(c.Request.PathBase + c.Request.Path + " " + (c.RequestServices is not null));
+                return Task.CompletedTask;
+            });
+            return "done";
+        })));
+
+        Assert.Equal("done", await host.Client.GetStringAsync("/orders/later"));
+
+        Assert.Equal("/orders/later True", await seen.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task A_services_IHttpContextAccessor_gives_its_own_context_during_its_request()
+    {
+        await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w =>
+            w.AddService("orders", c => c.Services.AddHttpContextAccessor(), app =>
+                app.MapGet("/who", (IHttpContextAccessor accessor) => accessor.HttpContext!.Request.PathBase + "|" + accessor.HttpContext.Request.Path)).MountAt("/orders")));
+
+        Assert.Equal("/orders|/who", await host.Client.GetStringAsync("/orders/who"));
+        Assert.Equal("/orders|/who", await host.Client.GetStringAsync("/orders/who"));
+    }
+
+    [Fact]
+    public async Task The_hosts_AllowedHosts_filter_external_requests_once_and_never_mesh_calls()
+    {
+        // Services inherit the host's configuration, AllowedHosts included: the host filters what comes from
+        // outside; a service must not refuse a mesh call because its Host is NAME.plt.local.
+        await using var host = await KestrelHost.StartAsync(
+            b => b.AddWatt(w =>
+            {
+                w.AddService("pricing", map: app => app.MapGet("/p", () => "price"));
+                w.AddService("orders", c => c.Services.AddHttpClient(), app =>
+                    app.MapGet("/{id}", async (string id, IHttpClientFactory f) => id + " " + await f.CreateClient().GetStringAsync("http://pricing.plt.local/p"))).MountAt("/orders");
+            }),
+            settings: new Dictionary<string, string?> { ["AllowedHosts"] = "127.0.0.1" });
+
+        Assert.Equal("1 price", await host.Client.GetStringAsync("/orders/1"));
+        var mesh = host.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+        Assert.Equal("price", await mesh.GetStringAsync("http://pricing.plt.local/p"));
+
+        using var spoofed = new HttpRequestMessage(HttpMethod.Get, "/orders/1");
+        spoofed.Headers.Host = "evil.example";
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.SendAsync(spoofed)).StatusCode);
     }
 
     private sealed record Seen(string PathBase, string Path, string Query);

@@ -1,0 +1,85 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Watt.Embedded.InProcess;
+
+/// <summary>
+/// A service's whole request pipeline (its startup filters, middleware and endpoints), captured when the
+/// service's host builds it, and the per-request set-up its hosting would do (request services, form
+/// options, <see cref="IHttpContextAccessor"/>). A request a mount hands over is the host's request, which
+/// the host's hosting already logs, measures and traces: running it straight through this pipeline spares
+/// it a second hosting cycle.
+/// </summary>
+internal sealed class ServicePipeline
+{
+    private RequestDelegate? _pipeline;
+    private IServiceScopeFactory _scopes = null!;
+    private FormOptions _formOptions = null!;
+    private IHttpContextAccessor? _accessor;
+
+    /// <summary>The pipeline, once the service's host built it.</summary>
+    public RequestDelegate? Pipeline => _pipeline;
+
+    /// <summary>Registers the capture as the service's outermost startup filter, so nothing runs before it.</summary>
+    public void Register(IServiceCollection services) =>
+        services.Insert(0, ServiceDescriptor.Singleton<IStartupFilter>(new CaptureFilter(this)));
+
+    /// <summary>Makes <paramref name="context"/> the service's context of a request over <paramref name="features"/>.</summary>
+    public DefaultHttpContext Enter(DefaultHttpContext? context, IFeatureCollection features)
+    {
+        if (context is null)
+        {
+            context = new DefaultHttpContext(features);
+        }
+        else
+        {
+            context.Initialize(features);
+        }
+
+        context.ServiceScopeFactory = _scopes;
+        context.FormOptions = _formOptions;
+        if (_accessor is not null)
+        {
+            _accessor.HttpContext = context;
+        }
+
+        return context;
+    }
+
+    /// <summary>Ends the request of <paramref name="context"/> so the context can be reused.</summary>
+    public void Exit(DefaultHttpContext context)
+    {
+        if (_accessor is not null)
+        {
+            _accessor.HttpContext = null;
+        }
+
+        context.Uninitialize();
+    }
+
+    private void Capture(IApplicationBuilder app, RequestDelegate pipeline)
+    {
+        var services = app.ApplicationServices;
+        _scopes = services.GetRequiredService<IServiceScopeFactory>();
+        _formOptions = services.GetService<IOptions<FormOptions>>()?.Value ?? new FormOptions();
+        _accessor = services.GetService<IHttpContextAccessor>();
+        _pipeline = pipeline;
+    }
+
+    private sealed class CaptureFilter(ServicePipeline owner) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(pipeline =>
+            {
+                owner.Capture(app, pipeline);
+                return pipeline;
+            });
+            next(app);
+        };
+    }
+}
