@@ -31,7 +31,7 @@ run() {
 
 tmp=$(mktemp -d)
 rounds=${ROUNDS:-3}
-modes="telemetry-off telemetry-on telemetry-otlp telemetry-requests plain-off plain-on"
+modes=${MODES:-"telemetry-off telemetry-on telemetry-otlp telemetry-requests plain-off plain-on"}
 # shellcheck disable=SC2086
 interleave "$tmp" $modes
 off=$(median "$tmp/telemetry-off.rps")

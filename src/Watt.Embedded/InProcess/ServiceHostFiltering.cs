@@ -13,7 +13,7 @@ namespace Watt.Embedded.InProcess;
 /// </summary>
 internal static class ServiceHostFiltering
 {
-    private const string DefaultFilter = "Microsoft.AspNetCore.HostFiltering.HostFilteringStartupFilter";
+    private const string DefaultFilter = "Microsoft.AspNetCore.HostFilteringStartupFilter";
 
     public static void Disable(IServiceCollection services)
     {

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Prometheus;
@@ -14,7 +16,13 @@ namespace Watt.Embedded.Telemetry;
 /// </summary>
 internal sealed class RequestTelemetryMiddleware(RequestDelegate next, string service, int worker, WattMetrics metrics)
 {
+    // Endpoints are long-lived objects: their series are kept by endpoint, method and status, so a request
+    // finds its series by reference instead of hashing the route and labels every time. Bounded, in case an
+    // application makes endpoints per request; past the bound, requests take the metrics' own lookup.
+    private const int MaxKeptSeries = 1024;
+
     private readonly Gauge.Child _inFlight = metrics.InFlight(service, worker);
+    private readonly ConcurrentDictionary<SeriesKey, WattMetrics.RequestSeries> _series = new();
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -29,18 +37,36 @@ internal sealed class RequestTelemetryMiddleware(RequestDelegate next, string se
         finally
         {
             _inFlight.Dec();
-            Record(metrics, service, worker, context, status, Stopwatch.GetElapsedTime(start));
+            Series(context, status).Record(Stopwatch.GetElapsedTime(start));
         }
     }
 
     /// <summary>Records a finished request; the route is the endpoint's template, never the raw path.</summary>
     public static void Record(WattMetrics metrics, string service, int worker, HttpContext context, int status, TimeSpan duration) =>
-        metrics.RecordRequest(service, worker, KnownMethod(context.Request.Method), Route(context), status, duration);
+        metrics.RecordRequest(service, worker, KnownMethod(context.Request.Method), Route(context.GetEndpoint()), status, duration);
 
-    private static string Route(HttpContext context) =>
-        context.GetEndpoint() is RouteEndpoint endpoint ? endpoint.RoutePattern.RawText ?? string.Empty : string.Empty;
+    private WattMetrics.RequestSeries Series(HttpContext context, int status)
+    {
+        var key = new SeriesKey(context.GetEndpoint(), KnownMethod(context.Request.Method), status);
+        if (_series.TryGetValue(key, out var series))
+        {
+            return series;
+        }
 
-    // Unknown methods share one series, so a client cannot make the series unbounded.
+        series = metrics.RequestSeriesOf(service, worker, key.Method, Route(key.Endpoint), status);
+        if (_series.Count < MaxKeptSeries)
+        {
+            _series.TryAdd(key, series);
+        }
+
+        return series;
+    }
+
+    private static string Route(Endpoint? endpoint) =>
+        endpoint is RouteEndpoint route ? route.RoutePattern.RawText ?? string.Empty : string.Empty;
+
+    // Unknown methods share one series, so a client cannot make the series unbounded. The names returned are
+    // the constants of HttpMethods, so a method compares by reference.
     private static string KnownMethod(string method) =>
         HttpMethods.IsGet(method) ? HttpMethods.Get
         : HttpMethods.IsPost(method) ? HttpMethods.Post
@@ -50,4 +76,13 @@ internal sealed class RequestTelemetryMiddleware(RequestDelegate next, string se
         : HttpMethods.IsHead(method) ? HttpMethods.Head
         : HttpMethods.IsOptions(method) ? HttpMethods.Options
         : "_OTHER";
+
+    private readonly record struct SeriesKey(Endpoint? Endpoint, string Method, int Status)
+    {
+        public bool Equals(SeriesKey other) =>
+            ReferenceEquals(Endpoint, other.Endpoint) && ReferenceEquals(Method, other.Method) && Status == other.Status;
+
+        public override int GetHashCode() =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(Endpoint), RuntimeHelpers.GetHashCode(Method), Status);
+    }
 }

@@ -53,12 +53,12 @@ internal sealed class WattMetrics : IWattMetrics
         _cpu = factory.CreateGauge("watt_worker_cpu_percent", "CPU use a worker process reported, in percent of one core.", worker);
     }
 
-    public void RecordRequest(string service, int worker, string method, string route, int status, TimeSpan duration)
-    {
-        var series = _requestSeries.GetOrAdd((service, worker, method, route, status), static (key, self) => self.CreateRequestSeries(key), this);
-        series.Duration.Observe(duration.TotalSeconds);
-        series.Count.Inc();
-    }
+    public void RecordRequest(string service, int worker, string method, string route, int status, TimeSpan duration) =>
+        RequestSeriesOf(service, worker, method, route, status).Record(duration);
+
+    /// <summary>The series of one kind of request; callers on the request path keep them (see <see cref="RequestTelemetryMiddleware"/>).</summary>
+    internal RequestSeries RequestSeriesOf(string service, int worker, string method, string route, int status) =>
+        _requestSeries.GetOrAdd((service, worker, method, route, status), static (key, self) => self.CreateRequestSeries(key), this);
 
     public Gauge.Child InFlight(string service, int worker) => _inFlight.WithLabels(service, Worker(worker));
 
@@ -97,5 +97,13 @@ internal sealed class WattMetrics : IWattMetrics
 
     private static string Worker(int worker) => worker.ToString(CultureInfo.InvariantCulture);
 
-    private sealed record RequestSeries(Histogram.Child Duration, Counter.Child Count);
+    /// <summary>The duration histogram and the counter of one kind of request.</summary>
+    internal sealed class RequestSeries(Histogram.Child duration, Counter.Child count)
+    {
+        public void Record(TimeSpan elapsed)
+        {
+            duration.Observe(elapsed.TotalSeconds);
+            count.Inc();
+        }
+    }
 }

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
@@ -13,6 +15,11 @@ namespace Watt.Embedded.Telemetry.Tracing;
 internal static class MountedSpan
 {
     private const string AspNetCoreSource = "Microsoft.AspNetCore";
+    private const int MaxKeptNames = 1024;
+
+    // The route and span name of an endpoint under a mount, kept so a request does not build them again.
+    private static readonly ConcurrentDictionary<NameKey, (string Route, string DisplayName)> Names = new();
+    private static readonly object[] Workers = [.. Enumerable.Range(0, 64).Select(i => (object)i)];
 
     public static void Describe(Activity? hostSpan, IFeatureCollection serviceFeatures, string service, int worker)
     {
@@ -22,13 +29,38 @@ internal static class MountedSpan
         }
 
         hostSpan.SetTag(ServiceSpanProcessor.ServiceTag, service);
-        hostSpan.SetTag(ServiceSpanProcessor.WorkerTag, worker);
-        if (serviceFeatures.Get<IEndpointFeature>()?.Endpoint is RouteEndpoint { RoutePattern.RawText: { Length: > 0 } route }
+        hostSpan.SetTag(ServiceSpanProcessor.WorkerTag, worker < Workers.Length ? Workers[worker] : worker);
+        if (serviceFeatures.Get<IEndpointFeature>()?.Endpoint is RouteEndpoint { RoutePattern.RawText: { Length: > 0 } } endpoint
             && serviceFeatures.Get<IHttpRequestFeature>() is { } request)
         {
-            var fullRoute = request.PathBase + route;
-            hostSpan.SetTag("http.route", fullRoute);
-            hostSpan.DisplayName = request.Method + " " + fullRoute;
+            var (route, displayName) = NamesOf(new NameKey(endpoint, request.PathBase, request.Method));
+            hostSpan.SetTag("http.route", route);
+            hostSpan.DisplayName = displayName;
         }
+    }
+
+    private static (string Route, string DisplayName) NamesOf(NameKey key)
+    {
+        if (Names.TryGetValue(key, out var names))
+        {
+            return names;
+        }
+
+        var route = key.PathBase + key.Endpoint.RoutePattern.RawText;
+        names = (route, key.Method + " " + route);
+        if (Names.Count < MaxKeptNames)
+        {
+            Names.TryAdd(key, names);
+        }
+
+        return names;
+    }
+
+    private readonly record struct NameKey(RouteEndpoint Endpoint, string PathBase, string Method)
+    {
+        public bool Equals(NameKey other) =>
+            ReferenceEquals(Endpoint, other.Endpoint) && string.Equals(PathBase, other.PathBase, StringComparison.Ordinal) && string.Equals(Method, other.Method, StringComparison.Ordinal);
+
+        public override int GetHashCode() => HashCode.Combine(RuntimeHelpers.GetHashCode(Endpoint), PathBase.Length, Method.Length);
     }
 }
