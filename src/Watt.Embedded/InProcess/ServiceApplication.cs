@@ -113,11 +113,23 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
     {
         // A mesh call is a request of its own: its server span, the child of the caller's client span.
         using var span = MeshServerSpan.Start(features, _service, _worker);
-        var context = _application.CreateContext(features);
+        DefaultHttpContext? direct = null;
+        TContext context = default!;
         Exception? error = null;
         try
         {
-            await _application.ProcessRequestAsync(context).ConfigureAwait(false);
+            // The caller is the server here and has no context to reuse: the service's pipeline runs on a
+            // context of its own, with what its hosting would set up (see ServicePipeline).
+            if (_direct is not null)
+            {
+                direct = _direct.Enter(null, features);
+                await _pipeline!(direct).ConfigureAwait(false);
+            }
+            else
+            {
+                context = _application.CreateContext(features);
+                await _application.ProcessRequestAsync(context).ConfigureAwait(false);
+            }
         }
         catch (Exception ex)
         {
@@ -132,7 +144,14 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
         }
         finally
         {
-            _application.DisposeContext(context, error);
+            if (direct is not null)
+            {
+                _direct!.Exit(direct);
+            }
+            else if (context is not null)
+            {
+                _application.DisposeContext(context, error);
+            }
         }
 
         if (error is not null)

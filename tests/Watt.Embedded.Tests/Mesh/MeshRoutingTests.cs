@@ -68,6 +68,18 @@ public sealed class MeshRoutingTests
     }
 
     [Fact]
+    public async Task A_mesh_call_is_the_current_request_of_the_services_IHttpContextAccessor()
+    {
+        await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w =>
+            w.AddService("pricing", c => c.Services.AddHttpContextAccessor(), app =>
+                app.MapGet("/who", (IHttpContextAccessor accessor) => accessor.HttpContext!.Request.Host + accessor.HttpContext.Request.Path))));
+        var client = host.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+
+        Assert.Equal("pricing.plt.local/who", await client.GetStringAsync("http://pricing.plt.local/who"));
+        Assert.Equal("pricing.plt.local/who", await client.GetStringAsync("http://pricing.plt.local/who"));
+    }
+
+    [Fact]
     public async Task An_unknown_service_is_an_HttpRequestException_naming_it_and_the_known_ones()
     {
         await using var host = await KestrelHost.StartAsync(b => b.AddWatt(Pricing));

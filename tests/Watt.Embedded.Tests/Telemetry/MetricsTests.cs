@@ -157,7 +157,7 @@ public sealed class MetricsTests
         await Eventually.TrueAsync(() => runtime.Services["mxbroken"].State == ServiceState.Failed, "the service fails");
 
         var metrics = await Scrape();
-        Assert.Equal(0, metrics.Samples("watt_service_restarts_total", ("service", "mxbroken")).Count); // Enabled=false records nothing
+        Assert.Empty(metrics.Samples("watt_service_restarts_total", ("service", "mxbroken"))); // Enabled=false records nothing
 
         await using var counted = await KestrelHost.StartAsync(b => b.AddWatt(w => w.AddService("mxbroken2", map: _ => throw new InvalidOperationException("boom"))), settings: new Dictionary<string, string?>
         {
