@@ -22,6 +22,28 @@ if (args.Length >= 2 && args[0] == "--loop-telemetry")
     return;
 }
 
+if (args.Length >= 1 && args[0] == "--loop-mesh")
+{
+    // For profilers: the mesh benchmark's small GET (b) in a plain loop.
+    var mesh = new MeshBenchmarks();
+    await mesh.Setup();
+    var until = DateTime.UtcNow.AddSeconds(args.Length > 1 ? int.Parse(args[1]) : 10);
+    long n = 0;
+    while (DateTime.UtcNow < until)
+    {
+        for (var i = 0; i < 10_000; i++)
+        {
+            await mesh.MeshGet();
+        }
+
+        n += 10_000;
+    }
+
+    Console.WriteLine($"mesh: {n} requests");
+    await mesh.Cleanup();
+    return;
+}
+
 if (args.Length >= 2 && args[0] == "--loop")
 {
     // For profilers (perf, dotnet-trace): runs one benchmark in a plain loop for a fixed number of seconds.
