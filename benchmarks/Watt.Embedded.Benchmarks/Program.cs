@@ -44,6 +44,28 @@ if (args.Length >= 1 && args[0] == "--loop-mesh")
     return;
 }
 
+if (args.Length >= 1 && args[0] == "--loop-cache")
+{
+    // For profilers: the cache benchmark's fresh hit in a plain loop.
+    var cache = new HttpCacheBenchmarks();
+    await cache.Setup();
+    var until = DateTime.UtcNow.AddSeconds(args.Length > 1 ? int.Parse(args[1]) : 10);
+    long n = 0;
+    while (DateTime.UtcNow < until)
+    {
+        for (var i = 0; i < 10_000; i++)
+        {
+            await cache.Hit();
+        }
+
+        n += 10_000;
+    }
+
+    Console.WriteLine($"cache: {n} requests");
+    await cache.Cleanup();
+    return;
+}
+
 if (args.Length >= 2 && args[0] == "--loop")
 {
     // For profilers (perf, dotnet-trace): runs one benchmark in a plain loop for a fixed number of seconds.

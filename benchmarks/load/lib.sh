@@ -5,10 +5,25 @@ ensure_wrk() {
   command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 }
 
-# measure URL OUT: warm up, then write the measured run's report (with latency percentiles) to OUT.
+# measure URL OUT [PID]: warm up, then write the measured run's report (with latency percentiles) to OUT.
+# With the server's PID, also the server's CPU time per request of the measured run, in microseconds, to
+# OUT.cpu (user + system time from /proc, so it does not depend on how much CPU the machine gave it).
 measure() {
   wrk -t1 -c50 -d5s "$1" >/dev/null
+  local before=""
+  [ -n "${3:-}" ] && before=$(cpu_ticks "$3")
   wrk -t1 -c50 -d"${DURATION:-10s}" --latency "$1" > "$2"
+  if [ -n "$before" ]; then
+    local after requests
+    after=$(cpu_ticks "$3")
+    requests=$(awk '/requests in/ {print $1}' "$2")
+    awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN { printf "%.2f\n", t / hz * 1e6 / n }' > "$2.cpu"
+  fi
+}
+
+# cpu_ticks PID: user + system clock ticks the process (and its waited-for children) used so far.
+cpu_ticks() {
+  awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat"
 }
 
 # summary FILE: "req/s p50 p99 non-2xx" of a wrk report.

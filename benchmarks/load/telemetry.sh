@@ -22,7 +22,7 @@ run() {
   local pid=$!
   for _ in $(seq 1 100); do grep -q READY "$out.server" 2>/dev/null && break; sleep 0.1; done
   curl -sf "$url" >/dev/null
-  measure "$url" "$out"
+  measure "$url" "$out" "$pid"
   if [ "$mode" != telemetry-off ]; then
     curl -sf "http://127.0.0.1:$((port + 3))/metrics" | grep -c '^watt_http_requests_total{service="gateway"' > "$out.series" || true
   fi
@@ -40,6 +40,19 @@ for mode in $modes; do
   m=$(median "$tmp/$mode.rps")
   awk -v mode="$mode" -v m="$m" -v off="$off" 'BEGIN { printf "  %-22s %10.0f  %.3f (%.1f%% slower)\n", mode, m, m / off, (1 - m / off) * 100 }'
 done
-awk -v on="$(median "$tmp/plain-on.rps")" -v off="$(median "$tmp/plain-off.rps")" 'BEGIN { printf "  plain-on / plain-off     %.3f (%.1f%% slower): what ASP.NET Core logging and tracing cost without Watt\n", on / off, (1 - on / off) * 100 }'
+# The same comparison by the server's CPU time per request, which the machine's noise (CPU taken by
+# neighbours) does not move: throughput on a saturated server is its inverse.
+for mode in $modes; do cat "$tmp/$mode"-*.cpu > "$tmp/$mode.cpus"; done
+offcpu=$(median "$tmp/telemetry-off.cpus")
+echo "median server CPU per request (us) and its ratio to all off:"
+for mode in $modes; do
+  c=$(median "$tmp/$mode.cpus")
+  awk -v mode="$mode" -v c="$c" -v off="$offcpu" 'BEGIN { printf "  %-22s %10.1f  %.3f (%.1f%% more CPU; as throughput %.1f%% slower)\n", mode, c, c / off, (c / off - 1) * 100, (1 - off / c) * 100 }'
+done
+if [ -f "$tmp/plain-on.rps" ] && [ -f "$tmp/plain-off.rps" ]; then
+  awk -v on="$(median "$tmp/plain-on.rps")" -v off="$(median "$tmp/plain-off.rps")" 'BEGIN { printf "  plain-on / plain-off     %.3f (%.1f%% slower): what ASP.NET Core logging and tracing cost without Watt\n", on / off, (1 - on / off) * 100 }'
+fi
 echo "series of the service on /metrics (telemetry-on, last round): $(cat "$tmp/telemetry-on-$rounds.series")"
-echo "server output lines (telemetry-requests, last round): $(wc -l < "$tmp/telemetry-requests-$rounds.server")"
+if [ -f "$tmp/telemetry-requests-$rounds.server" ]; then
+  echo "server output lines (telemetry-requests, last round): $(wc -l < "$tmp/telemetry-requests-$rounds.server")"
+fi

@@ -105,20 +105,22 @@ public sealed class CacheEntry
     /// <summary>The freshness lifetime (§4.2.1), computed once per entry and options.</summary>
     internal TimeSpan Lifetime(HttpCacheOptions options) => _lifetime ??= Freshness.Lifetime(this, CacheControl, options);
 
-    private (long Seconds, string Text) _age;
-    private (long Seconds, string Text) _hitStatus;
+    // Header texts of the last second served, shared by the requests of that second. Kept as one object each
+    // (replaced, never mutated) so a concurrent reader never sees one second's number with another's text.
+    private SecondsText? _age;
+    private SecondsText? _hitStatus;
 
     /// <summary>The Age header value for <paramref name="seconds"/>, reused while it does not change.</summary>
     internal string AgeText(long seconds)
     {
         var cached = _age;
-        if (cached.Text is not null && cached.Seconds == seconds)
+        if (cached is not null && cached.Seconds == seconds)
         {
             return cached.Text;
         }
 
         var text = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _age = (seconds, text);
+        _age = new SecondsText(seconds, text);
         return text;
     }
 
@@ -126,13 +128,13 @@ public sealed class CacheEntry
     internal string HitStatus(string cacheName, long ttl)
     {
         var cached = _hitStatus;
-        if (cached.Text is not null && cached.Seconds == ttl)
+        if (cached is not null && cached.Seconds == ttl)
         {
             return cached.Text;
         }
 
         var text = $"{cacheName}; hit; ttl={ttl.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
-        _hitStatus = (ttl, text);
+        _hitStatus = new SecondsText(ttl, text);
         return text;
     }
 
@@ -143,3 +145,6 @@ public sealed class CacheEntry
         return _initialAge.Value + (now - ResponseTime);
     }
 }
+
+/// <summary>A header text computed for one whole number of seconds.</summary>
+internal sealed record SecondsText(long Seconds, string Text);
