@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Prometheus;
 using Watt.Embedded.Telemetry.Metrics;
 
 namespace Watt.Embedded.Telemetry;
@@ -21,12 +20,12 @@ internal sealed class RequestTelemetryMiddleware(RequestDelegate next, string se
     // application makes endpoints per request; past the bound, requests take the metrics' own lookup.
     private const int MaxKeptSeries = 1024;
 
-    private readonly Gauge.Child _inFlight = metrics.InFlight(service, worker);
+    private readonly StripedCounter _inFlight = metrics.InFlight(service, worker);
     private readonly ConcurrentDictionary<SeriesKey, WattMetrics.RequestSeries> _series = new();
 
     public async Task InvokeAsync(HttpContext context)
     {
-        _inFlight.Inc();
+        _inFlight.Increment();
         var start = Stopwatch.GetTimestamp();
         var status = StatusCodes.Status500InternalServerError;
         try
@@ -36,7 +35,7 @@ internal sealed class RequestTelemetryMiddleware(RequestDelegate next, string se
         }
         finally
         {
-            _inFlight.Dec();
+            _inFlight.Decrement();
             Series(context, status).Record(Stopwatch.GetElapsedTime(start));
         }
     }

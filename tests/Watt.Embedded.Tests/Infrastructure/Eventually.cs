@@ -16,4 +16,19 @@ public static class Eventually
             await Task.Delay(20);
         }
     }
+
+    /// <summary>The same for a condition that has to be awaited (a scrape, a request).</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, string because, int timeoutMs = 15000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out waiting until {because}.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
 }

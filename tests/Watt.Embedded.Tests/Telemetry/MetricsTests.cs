@@ -15,6 +15,45 @@ namespace Watt.Embedded.Tests.Telemetry;
 
 public sealed class MetricsTests
 {
+    [Fact]
+    public async Task Requests_in_flight_are_counted_while_they_run_and_counts_follow_every_request()
+    {
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w => w.AddService("mxflight", map: app =>
+        {
+            app.MapGet("/hold", async () =>
+            {
+                entered.TrySetResult();
+                await held.Task;
+                return "released";
+            });
+            app.MapGet("/quick", () => "quick");
+        }).MountAt("/flight")), settings: new Dictionary<string, string?> { ["Watt:Metrics:Port"] = "0" });
+        var endpoint = host.App.Services.GetRequiredService<IWattMetricsEndpoint>().Address!;
+        using var scraper = new HttpClient();
+
+        var holding = Task.WhenAll(Enumerable.Range(0, 3).Select(_ => host.Client.GetStringAsync("/flight/hold")));
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Eventually.TrueAsync(async () => (await PrometheusText.ParseAsync(await scraper.GetStringAsync(endpoint))).Sum("watt_http_requests_in_flight", ("service", "mxflight")) == 3, "three requests in flight");
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal("quick", await host.Client.GetStringAsync("/flight/quick"));
+        }
+
+        var during = await PrometheusText.ParseAsync(await scraper.GetStringAsync(endpoint));
+        Assert.Equal(3, during.Sum("watt_http_requests_in_flight", ("service", "mxflight")));
+        Assert.Equal(5, during.Sum("watt_http_requests_total", ("service", "mxflight"), ("route", "/quick")));
+        Assert.Equal(0, during.Sum("watt_http_requests_total", ("service", "mxflight"), ("route", "/hold")));
+
+        held.SetResult();
+        Assert.All(await holding, r => Assert.Equal("released", r));
+        await Eventually.TrueAsync(async () => (await PrometheusText.ParseAsync(await scraper.GetStringAsync(endpoint))).Sum("watt_http_requests_total", ("service", "mxflight"), ("route", "/hold")) == 3, "the held requests counted");
+        var after = await PrometheusText.ParseAsync(await scraper.GetStringAsync(endpoint));
+        Assert.Equal(0, after.Sum("watt_http_requests_in_flight", ("service", "mxflight")));
+        Assert.Equal(8, after.Sum("watt_http_request_duration_seconds_count", ("service", "mxflight")));
+    }
+
     // prometheus-net's default registry is process-wide: each test uses service names of its own.
     [Fact]
     public async Task Scraping_after_traffic_to_two_services_gives_series_and_counts_per_service()

@@ -29,6 +29,7 @@ internal sealed class WattMetrics : IWattMetrics
     private readonly Gauge _cpu;
     private readonly ConcurrentDictionary<(string Service, int Worker, string Method, string Route, int Status), RequestSeries> _requestSeries = new();
     private readonly ConcurrentDictionary<(string Caller, string Callee, int Status), Histogram.Child> _meshSeries = new();
+    private readonly ConcurrentDictionary<(string Service, int Worker), InFlightSeries> _inFlightCounters = new();
 
     public WattMetrics(IOptions<WattOptions> options)
     {
@@ -51,6 +52,31 @@ internal sealed class WattMetrics : IWattMetrics
         _heapTotal = factory.CreateGauge("watt_worker_heap_total_bytes", "Heap reserved a worker process reported.", worker);
         _rss = factory.CreateGauge("watt_worker_rss_bytes", "Resident set size a worker process reported.", worker);
         _cpu = factory.CreateGauge("watt_worker_cpu_percent", "CPU use a worker process reported, in percent of one core.", worker);
+
+        // Series a request would otherwise update with an atomic operation on a line every core shares are
+        // brought up to date when the registry is collected. The registry is process-wide and keeps its
+        // callbacks: it holds these metrics weakly, so a stopped host's metrics can go.
+        var self = new WeakReference<WattMetrics>(this);
+        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+        {
+            if (self.TryGetTarget(out var metrics))
+            {
+                metrics.Publish();
+            }
+        });
+    }
+
+    private void Publish()
+    {
+        foreach (var series in _requestSeries.Values)
+        {
+            series.Publish();
+        }
+
+        foreach (var series in _inFlightCounters.Values)
+        {
+            series.Gauge.Set(series.Counter.Sum());
+        }
     }
 
     public void RecordRequest(string service, int worker, string method, string route, int status, TimeSpan duration) =>
@@ -60,7 +86,12 @@ internal sealed class WattMetrics : IWattMetrics
     internal RequestSeries RequestSeriesOf(string service, int worker, string method, string route, int status) =>
         _requestSeries.GetOrAdd((service, worker, method, route, status), static (key, self) => self.CreateRequestSeries(key), this);
 
-    public Gauge.Child InFlight(string service, int worker) => _inFlight.WithLabels(service, Worker(worker));
+    /// <summary>
+    /// The requests in flight of one service worker, counted without a shared cache line and published to
+    /// <c>watt_http_requests_in_flight</c> when the registry is collected.
+    /// </summary>
+    internal StripedCounter InFlight(string service, int worker) =>
+        _inFlightCounters.GetOrAdd((service, worker), static (key, self) => new InFlightSeries(self._inFlight.WithLabels(key.Service, Worker(key.Worker))), this).Counter;
 
     public void RecordMeshCall(string caller, string callee, int status, TimeSpan duration)
     {
@@ -97,13 +128,21 @@ internal sealed class WattMetrics : IWattMetrics
 
     private static string Worker(int worker) => worker.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The duration histogram and the counter of one kind of request.</summary>
+    /// <summary>
+    /// The duration histogram and the counter of one kind of request. A request observes the histogram only;
+    /// the counter, the same number, is brought up to the histogram's count when the registry is collected.
+    /// </summary>
     internal sealed class RequestSeries(Histogram.Child duration, Counter.Child count)
     {
-        public void Record(TimeSpan elapsed)
-        {
-            duration.Observe(elapsed.TotalSeconds);
-            count.Inc();
-        }
+        public void Record(TimeSpan elapsed) => duration.Observe(elapsed.TotalSeconds);
+
+        public void Publish() => count.IncTo(duration.Count);
+    }
+
+    private sealed class InFlightSeries(Gauge.Child gauge)
+    {
+        public Gauge.Child Gauge { get; } = gauge;
+
+        public StripedCounter Counter { get; } = new();
     }
 }
