@@ -30,7 +30,19 @@ internal sealed class SideListener : IAsyncDisposable
     /// <summary>The address it listens on (<c>http://127.0.0.1:PORT</c>).</summary>
     public Uri Address { get; }
 
-    public static async Task<SideListener> StartAsync(
+    public static Task<SideListener> StartAsync(
+        string name, IPAddress address, int port, ILoggerFactory hostLogging, Action<WebApplication> configure, CancellationToken cancellationToken)
+    {
+        // Built and started without the caller's execution context: listeners that key on the caller's flow
+        // (WebApplicationFactory's, while the application under test starts) must never take this host for
+        // the application's own and give it a test server instead of Kestrel.
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Run(() => BuildAndStartAsync(name, address, port, hostLogging, configure, cancellationToken), cancellationToken);
+        }
+    }
+
+    private static async Task<SideListener> BuildAndStartAsync(
         string name, IPAddress address, int port, ILoggerFactory hostLogging, Action<WebApplication> configure, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -41,25 +53,19 @@ internal sealed class SideListener : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(address, port));
         builder.Services.AddSingleton<IHostLifetime, ServiceHostLifetime>();
         var app = builder.Build();
-        configure(app);
         try
         {
-            Task start;
-            using (ExecutionContext.SuppressFlow())
-            {
-                start = Task.Run(() => app.StartAsync(cancellationToken), cancellationToken);
-            }
-
-            await start.ConfigureAwait(false);
+            configure(app);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+                ?? throw new InvalidOperationException($"The {name} listener started on {app.Services.GetRequiredService<IServer>().GetType().Name}, which bound no address (expected Kestrel on {address}:{port}).");
+            return new SideListener(app, new Uri(bound));
         }
         catch
         {
             await app.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-
-        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new SideListener(app, new Uri(bound));
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => _app.StopAsync(cancellationToken);
