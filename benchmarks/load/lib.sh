@@ -37,7 +37,8 @@ median() {
 }
 
 # interleave TMP MODES...: ROUNDS rounds of `run MODE OUT` (defined by the script) for every mode in turn,
-# each result printed; the req/s of each mode collected in TMP/MODE.rps for median.
+# each result printed; the req/s of each mode collected in TMP/MODE.rps for median, and the server CPU per
+# request (when `run` measured it) in TMP/MODE.cpus.
 interleave() {
   local tmp=$1 round mode rps p50 p99 bad
   shift
@@ -48,6 +49,7 @@ interleave() {
       read -r rps p50 p99 bad <<<"$(summary "$tmp/$mode-$round")"
       printf '%-34s %12s %10s %10s %8s\n' "$mode (round $round)" "$rps" "$p50" "$p99" "$bad"
       echo "$rps" >> "$tmp/$mode.rps"
+      if [ -f "$tmp/$mode-$round.cpu" ]; then cat "$tmp/$mode-$round.cpu" >> "$tmp/$mode.cpus"; fi
     done
   done
 }

@@ -27,7 +27,6 @@ tmp=$(mktemp -d)
 # Both shapes run in one process each (the two Kestrel apps share one), so the server CPU per request
 # compares like with like.
 interleave "$tmp" watt microservices
-for mode in watt microservices; do cat "$tmp/$mode"-*.cpu > "$tmp/$mode.cpus"; done
 last=${ROUNDS:-3}
 read -r _ wp50 wp99 _ <<<"$(summary "$tmp/watt-$last")"
 read -r _ mp50 mp99 _ <<<"$(summary "$tmp/microservices-$last")"

@@ -42,7 +42,6 @@ for mode in $modes; do
 done
 # The same comparison by the server's CPU time per request, which the machine's noise (CPU taken by
 # neighbours) does not move: throughput on a saturated server is its inverse.
-for mode in $modes; do cat "$tmp/$mode"-*.cpu > "$tmp/$mode.cpus"; done
 offcpu=$(median "$tmp/telemetry-off.cpus")
 echo "median server CPU per request (us) and its ratio to all off:"
 for mode in $modes; do
