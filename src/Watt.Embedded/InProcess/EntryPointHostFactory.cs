@@ -130,6 +130,7 @@ internal sealed class EntryPointHostFactory(Assembly assembly, Func<string?> con
             services.Configure<HostOptions>(o => o.ShutdownTimeout = context.ShutdownTimeout);
             services.AddSingleton<IHostLifetime, ServiceHostLifetime>();
             ServiceHostFiltering.Disable(services);
+            ServiceHttpContextAccessor.ReplaceFrameworkAccessor(services);
             server.Pipeline.Register(services);
         });
     }

@@ -51,6 +51,7 @@ internal sealed class MinimalApiHostFactory(
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = context.ShutdownTimeout);
         builder.Services.AddSingleton<IHostLifetime, ServiceHostLifetime>();
         ServiceHostFiltering.Disable(builder.Services);
+        ServiceHttpContextAccessor.ReplaceFrameworkAccessor(builder.Services);
         server.Pipeline.Register(builder.Services);
 
         var app = builder.Build();

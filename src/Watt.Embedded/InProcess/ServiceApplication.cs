@@ -66,7 +66,7 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
         Task processing;
         try
         {
-            processing = _direct is not null ? RunDirect(features) : RunHosted(features, hostSpan);
+            processing = _direct is null ? RunHosted(features, hostSpan) : _direct.HasAccessor ? RunDirectInOwnFlowAsync(features) : RunDirect(features);
         }
         catch (Exception ex)
         {
@@ -88,10 +88,17 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
     // The service's own pipeline on a context of its own over the layered features (see ServicePipeline).
     private Task RunDirect(ServiceRequestFeatures<TContext> features)
     {
-        var context = features.Direct = _direct!.Enter(features.Direct, features);
+        var context = features.Direct = _direct!.Enter(features.Direct, features, out var flow);
+        features.AccessorFlow = flow;
         features.DirectActive = true;
         return _pipeline!(context);
     }
+
+    // The same inside an async method, whose end restores the caller's execution context: the service's
+    // IHttpContextAccessor gives the service's context in the service's flow, never in the host's (whose own
+    // accessor and callbacks keep the host's context).
+    private async Task RunDirectInOwnFlowAsync(ServiceRequestFeatures<TContext> features) =>
+        await RunDirect(features).ConfigureAwait(false);
 
     // Through the service's hosting, for a service whose pipeline could not be captured.
     private Task RunHosted(ServiceRequestFeatures<TContext> features, Activity? hostSpan)
@@ -114,6 +121,7 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
         // A mesh call is a request of its own: its server span, the child of the caller's client span.
         using var span = MeshServerSpan.Start(features, _service, _worker);
         DefaultHttpContext? direct = null;
+        ExecutionContext? flow = null;
         TContext context = default!;
         Exception? error = null;
         try
@@ -122,7 +130,7 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
             // context of its own, with what its hosting would set up (see ServicePipeline).
             if (_direct is not null)
             {
-                direct = _direct.Enter(null, features);
+                direct = _direct.Enter(null, features, out flow);
                 await _pipeline!(direct).ConfigureAwait(false);
             }
             else
@@ -146,7 +154,7 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
         {
             if (direct is not null)
             {
-                _direct!.Exit(direct);
+                _direct!.Exit(direct, flow);
             }
             else if (context is not null)
             {
@@ -180,7 +188,8 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
         if (features.DirectActive)
         {
             features.DirectActive = false;
-            _direct!.Exit(features.Direct!);
+            _direct!.Exit(features.Direct!, features.AccessorFlow);
+            features.AccessorFlow = null;
             Return(features);
             return;
         }

@@ -21,6 +21,9 @@ internal sealed class ServicePipeline
     private FormOptions _formOptions = null!;
     private IHttpContextAccessor? _accessor;
 
+    /// <summary>Whether the service has an <see cref="IHttpContextAccessor"/> to set per request.</summary>
+    public bool HasAccessor => _accessor is not null;
+
     /// <summary>The pipeline, once the service's host built it.</summary>
     public RequestDelegate? Pipeline => _pipeline;
 
@@ -28,8 +31,12 @@ internal sealed class ServicePipeline
     public void Register(IServiceCollection services) =>
         services.Insert(0, ServiceDescriptor.Singleton<IStartupFilter>(new CaptureFilter(this)));
 
-    /// <summary>Makes <paramref name="context"/> the service's context of a request over <paramref name="features"/>.</summary>
-    public DefaultHttpContext Enter(DefaultHttpContext? context, IFeatureCollection features)
+    /// <summary>
+    /// Makes <paramref name="context"/> the service's context of a request over <paramref name="features"/>.
+    /// <paramref name="flow"/> is the execution context in which the service's <see cref="IHttpContextAccessor"/>
+    /// gives it (null without an accessor), for <see cref="Exit"/>.
+    /// </summary>
+    public DefaultHttpContext Enter(DefaultHttpContext? context, IFeatureCollection features, out ExecutionContext? flow)
     {
         if (context is null)
         {
@@ -42,20 +49,33 @@ internal sealed class ServicePipeline
 
         context.ServiceScopeFactory = _scopes;
         context.FormOptions = _formOptions;
+        flow = null;
         if (_accessor is not null)
         {
             _accessor.HttpContext = context;
+            flow = ExecutionContext.Capture();
         }
 
         return context;
     }
 
-    /// <summary>Ends the request of <paramref name="context"/> so the context can be reused.</summary>
-    public void Exit(DefaultHttpContext context)
+    /// <summary>
+    /// Ends the request of <paramref name="context"/> so the context can be reused. The service's accessor
+    /// forgets it in the flow <see cref="Enter"/> set it in (and so in every flow that flowed from there), and
+    /// nowhere else: the host's own accessor keeps the host's context for the host's callbacks that follow.
+    /// </summary>
+    public void Exit(DefaultHttpContext context, ExecutionContext? flow)
     {
         if (_accessor is not null)
         {
-            _accessor.HttpContext = null;
+            if (flow is not null)
+            {
+                ExecutionContext.Run(flow, static accessor => ((IHttpContextAccessor)accessor!).HttpContext = null, _accessor);
+            }
+            else if (ReferenceEquals(_accessor.HttpContext, context))
+            {
+                _accessor.HttpContext = null;
+            }
         }
 
         context.Uninitialize();

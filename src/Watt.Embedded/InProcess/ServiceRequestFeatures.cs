@@ -28,6 +28,9 @@ internal sealed class ServiceRequestFeatures<TContext>(ServiceApplication<TConte
     /// <summary>The service's context when the request runs straight through its pipeline (reused).</summary>
     public Microsoft.AspNetCore.Http.DefaultHttpContext? Direct { get; set; }
 
+    /// <summary>The flow in which the service's accessor gives <see cref="Direct"/>, if it has one.</summary>
+    public ExecutionContext? AccessorFlow { get; set; }
+
     /// <summary>What the service's pipeline threw, handed to its hosting when the request ends.</summary>
     public Exception? Error { get; set; }
 

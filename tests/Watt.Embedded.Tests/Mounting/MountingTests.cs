@@ -179,6 +179,37 @@ public sealed class MountingTests
     }
 
     [Fact]
+    public async Task The_hosts_IHttpContextAccessor_still_gives_the_hosts_context_after_a_service_answered()
+    {
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await KestrelHost.StartAsync(
+            b =>
+            {
+                b.Services.AddHttpContextAccessor();
+                b.AddWatt(w => w.AddService("orders", c => c.Services.AddHttpContextAccessor(), app =>
+                    app.MapGet("/who", (IHttpContextAccessor accessor) => accessor.HttpContext!.Request.PathBase.Value)).MountAt("/orders"));
+            },
+            app =>
+            {
+                var accessor = app.Services.GetRequiredService<IHttpContextAccessor>();
+                app.Use((c, next) =>
+                {
+                    c.Response.OnCompleted(() =>
+                    {
+                        seen.TrySetResult(accessor.HttpContext is { } current ? (ReferenceEquals(current, c) ? "host" : "other") : "none");
+                        return Task.CompletedTask;
+                    });
+                    return next(c);
+                });
+                app.UseWatt();
+            });
+
+        Assert.Equal("/orders", await host.Client.GetStringAsync("/orders/who"));
+
+        Assert.Equal("host", await seen.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task The_hosts_AllowedHosts_filter_external_requests_once_and_never_mesh_calls()
     {
         // Services inherit the host's configuration, AllowedHosts included: the host filters what comes from
