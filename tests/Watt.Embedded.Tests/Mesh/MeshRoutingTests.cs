@@ -80,6 +80,24 @@ public sealed class MeshRoutingTests
     }
 
     [Fact]
+    public async Task After_a_mesh_call_the_callers_IHttpContextAccessor_still_gives_the_callers_request()
+    {
+        await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w =>
+        {
+            w.AddService("pricing", c => c.Services.AddHttpContextAccessor(), app =>
+                app.MapGet("/who", (IHttpContextAccessor accessor) => accessor.HttpContext!.Request.Host.Value));
+            w.AddService("orders", c => c.Services.AddHttpContextAccessor().AddHttpClient(), app =>
+                app.MapGet("/who", async (IHttpContextAccessor accessor, IHttpClientFactory clients) =>
+                {
+                    var callee = await clients.CreateClient().GetStringAsync("http://pricing.plt.local/who");
+                    return callee + " then " + accessor.HttpContext!.Request.PathBase;
+                })).MountAt("/orders");
+        }));
+
+        Assert.Equal("pricing.plt.local then /orders", await host.Client.GetStringAsync("/orders/who"));
+    }
+
+    [Fact]
     public async Task An_unknown_service_is_an_HttpRequestException_naming_it_and_the_known_ones()
     {
         await using var host = await KestrelHost.StartAsync(b => b.AddWatt(Pricing));
