@@ -33,13 +33,10 @@ internal sealed class SideListener : IAsyncDisposable
     public static Task<SideListener> StartAsync(
         string name, IPAddress address, int port, ILoggerFactory hostLogging, Action<WebApplication> configure, CancellationToken cancellationToken)
     {
-        // Built and started without the caller's execution context: listeners that key on the caller's flow
-        // (WebApplicationFactory's, while the application under test starts) must never take this host for
-        // the application's own and give it a test server instead of Kestrel.
-        using (ExecutionContext.SuppressFlow())
-        {
-            return Task.Run(() => BuildAndStartAsync(name, address, port, hostLogging, configure, cancellationToken), cancellationToken);
-        }
+        // Built and started detached from the caller's execution context, like service hosts: listeners that
+        // key on the caller's flow (WebApplicationFactory's, while the application under test starts) must
+        // never take this host for the application's own and give it a test server instead of Kestrel.
+        return ServiceHostFactory.RunDetached(() => BuildAndStartAsync(name, address, port, hostLogging, configure, cancellationToken));
     }
 
     private static async Task<SideListener> BuildAndStartAsync(

@@ -1,9 +1,7 @@
 using System.Reflection;
 using System.Runtime.ExceptionServices;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -125,13 +123,7 @@ internal sealed class EntryPointHostFactory(Assembly assembly, Func<string?> con
                 serviceOverride(services);
             }
 
-            services.RemoveAll<IServer>();
-            services.AddSingleton<IServer>(server);
-            services.Configure<HostOptions>(o => o.ShutdownTimeout = context.ShutdownTimeout);
-            services.AddSingleton<IHostLifetime, ServiceHostLifetime>();
-            ServiceHostFiltering.Disable(services);
-            ServiceHttpContextAccessor.ReplaceFrameworkAccessor(services);
-            server.Pipeline.Register(services);
+            AddServiceHosting(services, context, server);
         });
     }
 }

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -46,13 +44,7 @@ internal sealed class MinimalApiHostFactory(
             serviceOverride(builder.Services);
         }
 
-        builder.Services.RemoveAll<IServer>();
-        builder.Services.AddSingleton<IServer>(server);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = context.ShutdownTimeout);
-        builder.Services.AddSingleton<IHostLifetime, ServiceHostLifetime>();
-        ServiceHostFiltering.Disable(builder.Services);
-        ServiceHttpContextAccessor.ReplaceFrameworkAccessor(builder.Services);
-        server.Pipeline.Register(builder.Services);
+        AddServiceHosting(builder.Services, context, server);
 
         var app = builder.Build();
         try

@@ -36,7 +36,7 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
     private readonly IHttpApplication<TContext> _application;
     private readonly ObjectPool<ServiceRequestFeatures<TContext>> _pool;
 
-    private readonly RequestDelegate? _pipeline;
+    // The service's captured pipeline; null if its host built none we could capture.
     private readonly ServicePipeline? _direct;
 
     private readonly string _service;
@@ -45,8 +45,7 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
     public ServiceApplication(IHttpApplication<TContext> application, string service = "", int worker = 0, ServicePipeline? pipeline = null)
     {
         _application = application;
-        _pipeline = pipeline?.Pipeline;
-        _direct = _pipeline is null ? null : pipeline;
+        _direct = pipeline?.Pipeline is null ? null : pipeline;
         _service = service;
         _worker = worker;
         _pool = new DefaultObjectPool<ServiceRequestFeatures<TContext>>(new FeaturesPolicy(this), Environment.ProcessorCount * 8);
@@ -66,7 +65,7 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
         Task processing;
         try
         {
-            processing = _direct is null ? RunHosted(features, hostSpan) : _direct.HasAccessor ? RunDirectInOwnFlowAsync(features) : RunDirect(features);
+            processing = _direct is null ? RunHosted(features, hostSpan) : RunDirect(features);
         }
         catch (Exception ex)
         {
@@ -91,14 +90,8 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
         var context = features.Direct = _direct!.Enter(features.Direct, features, out var flow);
         features.AccessorFlow = flow;
         features.DirectActive = true;
-        return _pipeline!(context);
+        return _direct!.Pipeline!(context);
     }
-
-    // The same inside an async method, whose end restores the caller's execution context: the service's
-    // IHttpContextAccessor gives the service's context in the service's flow, never in the host's (whose own
-    // accessor and callbacks keep the host's context).
-    private async Task RunDirectInOwnFlowAsync(ServiceRequestFeatures<TContext> features) =>
-        await RunDirect(features).ConfigureAwait(false);
 
     // Through the service's hosting, for a service whose pipeline could not be captured.
     private Task RunHosted(ServiceRequestFeatures<TContext> features, Activity? hostSpan)
@@ -131,7 +124,7 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
             if (_direct is not null)
             {
                 direct = _direct.Enter(null, features, out flow);
-                await _pipeline!(direct).ConfigureAwait(false);
+                await _direct.Pipeline!(direct).ConfigureAwait(false);
             }
             else
             {
@@ -187,46 +180,41 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
     {
         if (features.DirectActive)
         {
-            features.DirectActive = false;
             _direct!.Exit(features.Direct!, features.AccessorFlow);
-            features.AccessorFlow = null;
-            Return(features);
-            return;
         }
-
-        var context = features.Context;
-        if (context is not null)
+        else if (features.Context is { } context)
         {
-            features.Context = default;
-
-            // The service's request ends in the host's response-completed callback, where the host's span is
-            // current: the service's own activity is made current while its hosting ends it, so listeners of
-            // its stop event (OpenTelemetry's instrumentation) read the service's span, not the host's.
-            var current = Activity.Current;
-            if (features.Get<IHttpActivityFeature>()?.Activity is { } serviceActivity && serviceActivity != current)
-            {
-                Activity.Current = serviceActivity;
-                try
-                {
-                    _application.DisposeContext(context, exception);
-                }
-                finally
-                {
-                    Activity.Current = current;
-                }
-            }
-            else
-            {
-                _application.DisposeContext(context, exception);
-            }
+            DisposeHosted(features, context, exception);
         }
 
         Return(features);
     }
 
+    // The service's request ends in the host's response-completed callback, where the host's span is current:
+    // the service's own activity is made current while its hosting ends it, so listeners of its stop event
+    // (OpenTelemetry's instrumentation) read the service's span, not the host's.
+    private void DisposeHosted(ServiceRequestFeatures<TContext> features, TContext context, Exception? exception)
+    {
+        var current = Activity.Current;
+        if (features.Get<IHttpActivityFeature>()?.Activity is not { } serviceActivity || serviceActivity == current)
+        {
+            _application.DisposeContext(context, exception);
+            return;
+        }
+
+        Activity.Current = serviceActivity;
+        try
+        {
+            _application.DisposeContext(context, exception);
+        }
+        finally
+        {
+            Activity.Current = current;
+        }
+    }
+
     private void Return(ServiceRequestFeatures<TContext> features)
     {
-        features.Error = null;
         features.Reset();
         _pool.Return(features);
     }

@@ -21,9 +21,6 @@ internal sealed class ServicePipeline
     private FormOptions _formOptions = null!;
     private IHttpContextAccessor? _accessor;
 
-    /// <summary>Whether the service has an <see cref="IHttpContextAccessor"/> to set per request.</summary>
-    public bool HasAccessor => _accessor is not null;
-
     /// <summary>The pipeline, once the service's host built it.</summary>
     public RequestDelegate? Pipeline => _pipeline;
 

@@ -36,4 +36,14 @@ internal sealed class ServiceRequestFeatures<TContext>(ServiceApplication<TConte
 
     /// <summary>Whether <see cref="Direct"/> holds a request in flight.</summary>
     public bool DirectActive { get; set; }
+
+    /// <summary>Forgets the request, the service's per-request state with it (the reusable context stays).</summary>
+    public override void Reset()
+    {
+        base.Reset();
+        Context = default;
+        AccessorFlow = null;
+        Error = null;
+        DirectActive = false;
+    }
 }
