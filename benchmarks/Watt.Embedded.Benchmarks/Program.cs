@@ -1,91 +1,64 @@
 using BenchmarkDotNet.Running;
 using Watt.Embedded.Benchmarks;
 
-if (args.Length >= 2 && args[0] == "--loop-telemetry")
+// For profilers (perf, dotnet-trace): one benchmark's call in a plain loop for a fixed number of seconds.
+//   --loop mounted|native [S]   MountedServiceBenchmarks
+//   --loop-telemetry on|off [S] TelemetryBenchmarks' host with telemetry on or off
+//   --loop-mesh [S]             MeshBenchmarks' GET through the mesh
+//   --loop-cache [S]            HttpCacheBenchmarks' fresh hit
+switch (args.FirstOrDefault())
 {
-    // For profilers: the telemetry benchmark's "on" (or "off") host in a plain loop.
-    var (host, server) = await TelemetryBenchmarks.Start(on: args[1] == "on");
-    var until = DateTime.UtcNow.AddSeconds(args.Length > 2 ? int.Parse(args[2]) : 10);
-    long n = 0;
-    while (DateTime.UtcNow < until)
+    case "--loop" when args.Length >= 2:
     {
-        for (var i = 0; i < 10_000; i++)
-        {
-            await server.SendAsync("/svc/hello");
-        }
-
-        n += 10_000;
+        var bench = new MountedServiceBenchmarks();
+        await bench.Setup();
+        await Loop(args[1], args.ElementAtOrDefault(2), args[1] == "mounted" ? bench.Mounted : bench.Native);
+        await bench.Cleanup();
+        return;
     }
 
-    Console.WriteLine($"telemetry {args[1]}: {n} requests");
-    await host.StopAsync();
-    return;
-}
-
-if (args.Length >= 1 && args[0] == "--loop-mesh")
-{
-    // For profilers: the mesh benchmark's small GET (b) in a plain loop.
-    var mesh = new MeshBenchmarks();
-    await mesh.Setup();
-    var until = DateTime.UtcNow.AddSeconds(args.Length > 1 ? int.Parse(args[1]) : 10);
-    long n = 0;
-    while (DateTime.UtcNow < until)
+    case "--loop-telemetry" when args.Length >= 2:
     {
-        for (var i = 0; i < 10_000; i++)
-        {
-            await mesh.MeshGet();
-        }
-
-        n += 10_000;
+        var (host, server) = await TelemetryBenchmarks.Start(on: args[1] == "on");
+        await Loop("telemetry " + args[1], args.ElementAtOrDefault(2), () => server.SendAsync("/svc/hello"));
+        await host.StopAsync();
+        return;
     }
 
-    Console.WriteLine($"mesh: {n} requests");
-    await mesh.Cleanup();
-    return;
-}
-
-if (args.Length >= 1 && args[0] == "--loop-cache")
-{
-    // For profilers: the cache benchmark's fresh hit in a plain loop.
-    var cache = new HttpCacheBenchmarks();
-    await cache.Setup();
-    var until = DateTime.UtcNow.AddSeconds(args.Length > 1 ? int.Parse(args[1]) : 10);
-    long n = 0;
-    while (DateTime.UtcNow < until)
+    case "--loop-mesh":
     {
-        for (var i = 0; i < 10_000; i++)
-        {
-            await cache.Hit();
-        }
-
-        n += 10_000;
+        var mesh = new MeshBenchmarks();
+        await mesh.Setup();
+        await Loop("mesh", args.ElementAtOrDefault(1), mesh.MeshGet);
+        await mesh.Cleanup();
+        return;
     }
 
-    Console.WriteLine($"cache: {n} requests");
-    await cache.Cleanup();
-    return;
-}
-
-if (args.Length >= 2 && args[0] == "--loop")
-{
-    // For profilers (perf, dotnet-trace): runs one benchmark in a plain loop for a fixed number of seconds.
-    var bench = new MountedServiceBenchmarks();
-    await bench.Setup();
-    var until = DateTime.UtcNow.AddSeconds(args.Length > 2 ? int.Parse(args[2]) : 10);
-    long n = 0;
-    while (DateTime.UtcNow < until)
+    case "--loop-cache":
     {
-        for (var i = 0; i < 10_000; i++)
-        {
-            await (args[1] == "mounted" ? bench.Mounted() : bench.Native());
-        }
-
-        n += 10_000;
+        var cache = new HttpCacheBenchmarks();
+        await cache.Setup();
+        await Loop("cache", args.ElementAtOrDefault(1), cache.Hit);
+        await cache.Cleanup();
+        return;
     }
-
-    Console.WriteLine($"{args[1]}: {n} requests");
-    await bench.Cleanup();
-    return;
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+
+static async Task Loop(string name, string? seconds, Func<Task> call)
+{
+    var until = DateTime.UtcNow.AddSeconds(seconds is null ? 10 : int.Parse(seconds));
+    long n = 0;
+    while (DateTime.UtcNow < until)
+    {
+        for (var i = 0; i < 10_000; i++)
+        {
+            await call();
+        }
+
+        n += 10_000;
+    }
+
+    Console.WriteLine($"{name}: {n} requests");
+}
