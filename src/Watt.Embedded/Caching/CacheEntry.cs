@@ -12,10 +12,54 @@ public sealed class CacheEntry
     public required int StatusCode { get; init; }
 
     /// <summary>The response headers (not content headers).</summary>
-    public required KeyValuePair<string, string[]>[] Headers { get; set; }
+    public required KeyValuePair<string, string[]>[] Headers
+    {
+        get;
+        set
+        {
+            field = value;
+            _servedHeaders = null;
+        }
+    }
 
     /// <summary>The content headers.</summary>
-    public required KeyValuePair<string, string[]>[] ContentHeaders { get; set; }
+    public required KeyValuePair<string, string[]>[] ContentHeaders
+    {
+        get;
+        set
+        {
+            field = value;
+            _servedContentHeaders = null;
+        }
+    }
+
+    private KeyValuePair<string, string[]>[]? _servedHeaders;
+    private KeyValuePair<string, string[]>[]? _servedContentHeaders;
+
+    /// <summary>
+    /// The response headers a response served from this entry copies: all but <c>Age</c>, which the cache
+    /// computes for each response (RFC 9111 §5.1). Computed once per header set.
+    /// </summary>
+    internal KeyValuePair<string, string[]>[] ServedHeaders => _servedHeaders ??= Without(Headers, "Age");
+
+    /// <summary>
+    /// The content headers a response with the stored body copies: all but <c>Content-Length</c>, which the
+    /// body's content computes itself (a HEAD response copies <see cref="ContentHeaders"/> whole).
+    /// </summary>
+    internal KeyValuePair<string, string[]>[] ServedContentHeaders => _servedContentHeaders ??= Without(ContentHeaders, "Content-Length");
+
+    private static KeyValuePair<string, string[]>[] Without(KeyValuePair<string, string[]>[] headers, string name)
+    {
+        foreach (var header in headers)
+        {
+            if (string.Equals(header.Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return Array.FindAll(headers, h => !string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
+            }
+        }
+
+        return headers;
+    }
 
     /// <summary>The body.</summary>
     public required byte[] Body { get; init; }

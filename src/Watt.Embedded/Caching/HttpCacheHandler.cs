@@ -18,6 +18,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
     private readonly IHttpCacheStore _store;
     private readonly HttpCacheOptions _options;
     private readonly TimeProvider _time;
+    private readonly bool _systemTime;
     private readonly RequestCoalescer _coalescer;
     private readonly Func<Uri, bool>? _filter;
     private readonly KeyValuePair<string, object?> _cacheTag;
@@ -35,6 +36,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? TimeProvider.System;
+        _systemTime = ReferenceEquals(_time, TimeProvider.System);
         _coalescer = coalescer ?? new RequestCoalescer();
         _filter = filter;
         _cacheTag = new("cache", options.Name);
@@ -59,6 +61,9 @@ public sealed class HttpCacheHandler : DelegatingHandler
             counter.Add(1, _cacheTag);
         }
     }
+
+    /// <summary>The cache's clock: the system clock read at most once per millisecond tick, or the given provider.</summary>
+    private DateTimeOffset Now() => _systemTime ? CoarseUtcClock.UtcNow : _time.GetUtcNow();
 
     /// <inheritdoc />
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -132,10 +137,11 @@ public sealed class HttpCacheHandler : DelegatingHandler
     /// <summary>Answers from a stored response when RFC 9111 allows it; otherwise validates or forwards.</summary>
     private Task<HttpResponseMessage> Decide(HttpRequestMessage request, bool head, string key, IReadOnlyList<CacheEntry> variants, CancellationToken cancellationToken)
     {
-        var requestCc = request.Headers.CacheControl;
-        var requestNoCache = requestCc?.NoCache == true || (requestCc is null && HasPragmaNoCache(request));
+        var hasHeaders = request.Headers.NonValidated.Count > 0;
+        var requestCc = hasHeaders ? request.Headers.CacheControl : null;
+        var requestNoCache = hasHeaders && (requestCc?.NoCache == true || (requestCc is null && HasPragmaNoCache(request)));
         var entry = Select(variants, request);
-        var now = _time.GetUtcNow();
+        var now = Now();
 
         if (entry is not null)
         {
@@ -232,10 +238,10 @@ public sealed class HttpCacheHandler : DelegatingHandler
             if (shared is not null && VaryMatches(shared, request))
             {
                 Count(HttpCacheMetrics.Coalesced);
-                return Respond(shared, request, head: false, shared.AgeAt(_time.GetUtcNow()), $"{_options.Name}; fwd={forward}; collapsed");
+                return Respond(shared, request, head: false, shared.AgeAt(Now()), $"{_options.Name}; fwd={forward}; collapsed");
             }
 
-            var requestTime = _time.GetUtcNow();
+            var requestTime = Now();
             var own = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             return (await StoreAsync(key, request, own, requestTime, "fwd=" + forward, cancellationToken).ConfigureAwait(false)).Response;
         }
@@ -243,7 +249,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
         CacheEntry? stored = null;
         try
         {
-            var requestTime = _time.GetUtcNow();
+            var requestTime = Now();
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             var (result, entry) = await StoreAsync(key, request, response, requestTime, Forward(forward), cancellationToken).ConfigureAwait(false);
             stored = entry;
@@ -291,7 +297,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
     private async Task<(HttpResponseMessage Response, CacheEntry? Entry)> StoreBufferedAsync(
         string key, HttpRequestMessage request, HttpResponseMessage response, DateTimeOffset requestTime, string forward, CancellationToken cancellationToken)
     {
-        var responseTime = _time.GetUtcNow();
+        var responseTime = Now();
         var body = await ReadBoundedAsync(response, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
@@ -427,7 +433,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
     {
         Count(HttpCacheMetrics.Revalidations);
         using var conditional = Conditional(request, entry);
-        var requestTime = _time.GetUtcNow();
+        var requestTime = Now();
         HttpResponseMessage response;
         try
         {
@@ -440,10 +446,10 @@ public sealed class HttpCacheHandler : DelegatingHandler
 
         if (response.StatusCode == HttpStatusCode.NotModified)
         {
-            var refreshed = Refresh(entry, response, requestTime, _time.GetUtcNow());
+            var refreshed = Refresh(entry, response, requestTime, Now());
             response.Dispose();
             await _store.SetAsync(refreshed, cancellationToken).ConfigureAwait(false);
-            return Respond(refreshed, request, head, refreshed.AgeAt(_time.GetUtcNow()), $"{_options.Name}; fwd={forward}; fwd-status=304");
+            return Respond(refreshed, request, head, refreshed.AgeAt(Now()), $"{_options.Name}; fwd={forward}; fwd-status=304");
         }
 
         if (Freshness.IsServerError(response.StatusCode) && StaleIfError(entry, request, requestTime))
@@ -560,8 +566,8 @@ public sealed class HttpCacheHandler : DelegatingHandler
         if (age is not null && IsNotModifiedFor(request, entry))
         {
             var notModified = new HttpResponseMessage(HttpStatusCode.NotModified) { RequestMessage = request };
-            AddHeaders(notModified.Headers, entry.Headers);
-            notModified.Headers.TryAddWithoutValidation("Age", entry.AgeText((long)Floor(age.Value).TotalSeconds));
+            AddHeaders(notModified.Headers, entry.ServedHeaders);
+            notModified.Headers.TryAddWithoutValidation("Age", entry.AgeText(WholeSeconds(age.Value)));
             notModified.Headers.TryAddWithoutValidation("Cache-Status", cacheStatus);
             return notModified;
         }
@@ -571,18 +577,23 @@ public sealed class HttpCacheHandler : DelegatingHandler
             RequestMessage = request,
             Content = head ? new ByteArrayContent([]) : new ByteArrayContent(entry.Body),
         };
-        AddHeaders(response.Headers, entry.Headers);
-        AddHeaders(response.Content.Headers, entry.ContentHeaders);
-
-        if (age is not null)
+        if (age is null)
         {
-            response.Headers.Remove("Age");
-            response.Headers.TryAddWithoutValidation("Age", entry.AgeText((long)Floor(age.Value).TotalSeconds));
+            AddHeaders(response.Headers, entry.Headers);
+        }
+        else
+        {
+            AddHeaders(response.Headers, entry.ServedHeaders);
+            response.Headers.TryAddWithoutValidation("Age", entry.AgeText(WholeSeconds(age.Value)));
         }
 
+        AddHeaders(response.Content.Headers, head ? entry.ContentHeaders : entry.ServedContentHeaders);
         response.Headers.TryAddWithoutValidation("Cache-Status", cacheStatus);
         return response;
     }
+
+    /// <summary>An age in whole seconds, never negative (RFC 9111 §5.1: the Age header is a non-negative integer).</summary>
+    private static long WholeSeconds(TimeSpan age) => age.Ticks <= 0 ? 0 : age.Ticks / TimeSpan.TicksPerSecond;
 
     private static void AddHeaders(HttpHeaders target, KeyValuePair<string, string[]>[] headers)
     {
@@ -603,7 +614,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
     private static bool IsNotModifiedFor(HttpRequestMessage request, CacheEntry entry)
     {
         var nonValidated = request.Headers.NonValidated;
-        if (!nonValidated.Contains("If-None-Match") && !nonValidated.Contains("If-Modified-Since"))
+        if (nonValidated.Count == 0 || !nonValidated.Contains("If-None-Match") && !nonValidated.Contains("If-Modified-Since"))
         {
             return false;
         }
@@ -819,8 +830,6 @@ public sealed class HttpCacheHandler : DelegatingHandler
         response.Headers.TryAddWithoutValidation("Cache-Status", $"{_options.Name}; fwd=miss; detail=only-if-cached");
         return response;
     }
-
-    private static TimeSpan Floor(TimeSpan age) => TimeSpan.FromSeconds(Math.Max(0, Math.Floor(age.TotalSeconds)));
 
     private static string Seconds(TimeSpan value) => ((long)Math.Floor(value.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 }

@@ -80,6 +80,7 @@ public sealed class StoringTests
         Assert.Equal(2, f.Calls);
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
         Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        Assert.Equal("GET v2".Length, head.Content.Headers.ContentLength); // RFC 9110 §8.6: the length a GET would send
         Assert.StartsWith("Watt; hit", Status(head));
     }
 
