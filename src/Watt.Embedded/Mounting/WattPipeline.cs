@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using Watt.Embedded.Configuration;
 using Watt.Embedded.Telemetry;
 using Watt.Embedded.Telemetry.Metrics;
+using Watt.Embedded.Telemetry.Tracing;
 
 namespace Watt.Embedded.Mounting;
 
@@ -26,6 +28,12 @@ internal sealed class WattStartupFilter(WattPipelineMarker marker) : IStartupFil
     {
         var services = app.ApplicationServices;
         var options = services.GetRequiredService<IOptions<WattOptions>>().Value;
+        if (options.Tracing.Enabled)
+        {
+            var unrecorded = new PathString(options.Metrics.Path ?? MetricsEndpoint.DefaultPath);
+            app.Use(inner => new HostServerSpanMiddleware(inner, unrecorded).InvokeAsync);
+        }
+
         if (options.Metrics.Path is { } metricsPath && MetricsEndpoint.IsServed(options.Metrics, services))
         {
             app.UseMetricServer(metricsPath);

@@ -125,6 +125,83 @@ public sealed class TracingTests
         Assert.Equal(200, server.GetTagItem("http.response.status_code"));
     }
 
+    [Fact]
+    public async Task A_host_request_span_carries_the_http_conventions_and_errors_mark_it_failed()
+    {
+        var spans = new List<Activity>();
+        await using var host = await KestrelHost.StartAsync(b =>
+        {
+            b.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans));
+            b.AddWatt(_ => { });
+        }, app =>
+        {
+            app.MapGet("/items/{id:int}", (int id) => id);
+            app.MapGet("/boom", string () => throw new InvalidOperationException("boom"));
+            app.MapGet("/unavailable", () => Results.StatusCode(503));
+        }, settings: new Dictionary<string, string?> { ["Watt:Metrics:Path"] = "/metrics" });
+
+        async Task<Activity> ServerSpanOf(string path)
+        {
+            var traceId = ActivityTraceId.CreateRandom();
+            using (new Activity("test-caller").SetParentId(traceId, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded).Start())
+            {
+                using var _ = await host.Client.GetAsync(path);
+            }
+
+            Activity? server = null;
+            await Eventually.TrueAsync(() =>
+            {
+                lock (spans)
+                {
+                    server = spans.SingleOrDefault(s => s.TraceId == traceId && s.Kind == ActivityKind.Server);
+                }
+
+                return server is not null;
+            }, $"the server span of {path} ends");
+            return server!;
+        }
+
+        var ok = await ServerSpanOf("/items/7?x=1");
+        Assert.Equal("GET /items/{id:int}", ok.DisplayName);
+        Assert.Equal("/items/{id:int}", ok.GetTagItem("http.route"));
+        Assert.Equal("GET", ok.GetTagItem("http.request.method"));
+        Assert.Equal("/items/7", ok.GetTagItem("url.path"));
+        Assert.Equal("http", ok.GetTagItem("url.scheme"));
+        Assert.Equal("127.0.0.1", ok.GetTagItem("server.address"));
+        Assert.Equal("1.1", ok.GetTagItem("network.protocol.version"));
+        Assert.Equal(200, ok.GetTagItem("http.response.status_code"));
+        Assert.Equal("host", ok.GetTagItem("watt.service"));
+        Assert.Equal(ActivityStatusCode.Unset, ok.Status);
+
+        var missing = await ServerSpanOf("/nothing-here");
+        Assert.Equal("GET", missing.DisplayName); // no route: the method alone (OpenTelemetry's HTTP conventions)
+        Assert.Equal(404, missing.GetTagItem("http.response.status_code"));
+        Assert.Equal(ActivityStatusCode.Unset, missing.Status); // a 4xx is the client's error, not the server's
+
+        var failed = await ServerSpanOf("/boom");
+        Assert.Equal(500, failed.GetTagItem("http.response.status_code"));
+        Assert.Equal(typeof(InvalidOperationException).FullName, failed.GetTagItem("error.type"));
+        Assert.Equal(ActivityStatusCode.Error, failed.Status);
+
+        var unavailable = await ServerSpanOf("/unavailable");
+        Assert.Equal(503, unavailable.GetTagItem("http.response.status_code"));
+        Assert.Equal("503", unavailable.GetTagItem("error.type"));
+        Assert.Equal(ActivityStatusCode.Error, unavailable.Status);
+
+        // A scrape of the metrics path is not traced: the request completes, and no server span is recorded.
+        var scrapeTrace = ActivityTraceId.CreateRandom();
+        using (new Activity("test-caller").SetParentId(scrapeTrace, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded).Start())
+        {
+            Assert.Contains("watt_http_requests_total", await host.Client.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        }
+
+        await ServerSpanOf("/items/8"); // a later span ended: the scrape's would have ended before it
+        lock (spans)
+        {
+            Assert.DoesNotContain(spans, s => s.TraceId == scrapeTrace && s.Kind == ActivityKind.Server);
+        }
+    }
+
     [Theory]
     [InlineData("HttpProtobuf", "/v1/traces", "application/x-protobuf")]
     [InlineData("Grpc", "/opentelemetry.proto.collector.trace.v1.TraceService/Export", "application/grpc")]

@@ -33,14 +33,16 @@ internal static class MountedSpan
         if (serviceFeatures.Get<IEndpointFeature>()?.Endpoint is RouteEndpoint { RoutePattern.RawText: { Length: > 0 } } endpoint
             && serviceFeatures.Get<IHttpRequestFeature>() is { } request)
         {
-            var (route, displayName) = NamesOf(new NameKey(endpoint, request.PathBase, request.Method));
+            var (route, displayName) = NamesOf(endpoint, request.PathBase, request.Method);
             hostSpan.SetTag("http.route", route);
             hostSpan.DisplayName = displayName;
         }
     }
 
-    private static (string Route, string DisplayName) NamesOf(NameKey key)
+    /// <summary>The route of <paramref name="endpoint"/> under <paramref name="pathBase"/>, and the span name <c>METHOD route</c>.</summary>
+    public static (string Route, string DisplayName) NamesOf(RouteEndpoint endpoint, string? pathBase, string method)
     {
+        var key = new NameKey(endpoint, pathBase ?? string.Empty, method);
         if (Names.TryGetValue(key, out var names))
         {
             return names;

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+
+namespace Watt.Embedded.Telemetry.Tracing;
+
+/// <summary>
+/// The first middleware of the host when tracing is on: completes the HTTP server span ASP.NET Core starts
+/// for each request (activity source <c>Microsoft.AspNetCore</c>, which carries the request attributes of
+/// OpenTelemetry's HTTP conventions itself, see <see cref="TelemetryRegistration"/>) with what only the end
+/// of the request knows: <c>http.route</c> and the span name <c>METHOD route</c>, the status code, and an
+/// error status for a 5xx or an exception. A mounted request's route and name are the service's, set by
+/// <see cref="MountedSpan"/>. Requests to the metrics path are not recorded.
+/// </summary>
+internal sealed class HostServerSpanMiddleware(RequestDelegate next, PathString unrecordedPath)
+{
+    private const string AspNetCoreSource = "Microsoft.AspNetCore";
+    private const string ErrorType = "error.type";
+    private const string ProtocolVersion = "network.protocol.version";
+    private const string ServerPort = "server.port";
+    private static readonly object[] StatusCodes = [.. Enumerable.Range(0, 600).Select(i => (object)i)];
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var span = context.Features.Get<IHttpActivityFeature>()?.Activity;
+        if (span is not { IsAllDataRequested: true, Kind: ActivityKind.Server } || span.Source.Name != AspNetCoreSource)
+        {
+            return next(context);
+        }
+
+        if (unrecordedPath.HasValue && context.Request.Path.StartsWithSegments(unrecordedPath, StringComparison.OrdinalIgnoreCase))
+        {
+            span.IsAllDataRequested = false;
+            span.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+            return next(context);
+        }
+
+        DescribeRequest(span, context.Request);
+        return CompleteAsync(context, span);
+    }
+
+    private async Task CompleteAsync(HttpContext context, Activity span)
+    {
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Describe(span, context, 500, ex);
+            throw;
+        }
+
+        Describe(span, context, context.Response.StatusCode, null);
+    }
+
+    /// <summary>
+    /// The request attributes ASP.NET Core sets when its switch <c>SuppressActivityOpenTelemetryData</c> is off;
+    /// set here when it was read before Watt could turn it off (another host started first in the process).
+    /// </summary>
+    private static void DescribeRequest(Activity span, HttpRequest request)
+    {
+        span.SetTag(ProtocolVersion, ProtocolVersionOf(request.Protocol));
+        if (span.GetTagItem(SpanTags.Method) is not null)
+        {
+            return;
+        }
+
+        span.SetTag(SpanTags.Method, request.Method);
+        span.SetTag(SpanTags.Scheme, request.Scheme);
+        span.SetTag(SpanTags.Path, request.PathBase + request.Path);
+        if (request.Host.HasValue)
+        {
+            span.SetTag(SpanTags.ServerAddress, request.Host.Host);
+            if (request.Host.Port is { } port)
+            {
+                span.SetTag(ServerPort, port);
+            }
+        }
+    }
+
+    private static void Describe(Activity span, HttpContext context, int status, Exception? error)
+    {
+        span.SetTag(SpanTags.StatusCode, (uint)status < (uint)StatusCodes.Length ? StatusCodes[status] : status);
+        if (span.GetTagItem(SpanTags.Route) is null)
+        {
+            var method = context.Request.Method;
+            if (context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { Length: > 0 } } endpoint)
+            {
+                var (route, displayName) = MountedSpan.NamesOf(endpoint, context.Request.PathBase.Value, method);
+                span.SetTag(SpanTags.Route, route);
+                span.DisplayName = displayName;
+            }
+            else
+            {
+                span.DisplayName = method;
+            }
+        }
+
+        if (error is not null)
+        {
+            span.SetTag(ErrorType, error.GetType().FullName);
+            span.SetStatus(ActivityStatusCode.Error);
+        }
+        else if (status >= 500)
+        {
+            span.SetTag(ErrorType, StatusCodes[status].ToString());
+            span.SetStatus(ActivityStatusCode.Error);
+        }
+    }
+
+    private static string ProtocolVersionOf(string protocol) =>
+        HttpProtocol.IsHttp11(protocol) ? "1.1"
+        : HttpProtocol.IsHttp2(protocol) ? "2"
+        : HttpProtocol.IsHttp3(protocol) ? "3"
+        : HttpProtocol.IsHttp10(protocol) ? "1.0"
+        : protocol;
+}
