@@ -75,13 +75,22 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
         if (processing.IsCompletedSuccessfully)
         {
             MountedSpan.Describe(hostSpan, features, _service, _worker);
-            Activity.Current = hostSpan;
+            RestoreCurrent(hostSpan);
             return Task.CompletedTask;
         }
 
         var awaiting = AwaitProcessing(processing, features, hostSpan);
-        Activity.Current = hostSpan;
+        RestoreCurrent(hostSpan);
         return awaiting;
+    }
+
+    // Only when the service changed it: setting Activity.Current makes the activity build its Id string.
+    private static void RestoreCurrent(Activity? hostSpan)
+    {
+        if (Activity.Current != hostSpan)
+        {
+            Activity.Current = hostSpan;
+        }
     }
 
     // The service's own pipeline on a context of its own over the layered features (see ServicePipeline).

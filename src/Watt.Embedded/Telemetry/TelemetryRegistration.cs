@@ -31,8 +31,6 @@ internal static class TelemetryRegistration
         "System.Net.Http", "System.Net.NameResolution",
     };
 
-    private const string SuppressAspNetCoreSpanData = "Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData";
-
     private static int _meterAdapterConfigured;
 
     public static void Register(IHostApplicationBuilder builder)
@@ -113,15 +111,9 @@ internal static class TelemetryRegistration
             return;
         }
 
-        // ASP.NET Core's own server span, with the request attributes of OpenTelemetry's HTTP conventions set
-        // by the framework (what ASP.NET Core 11 does by default; an application's own setting of the switch
-        // wins) and completed by HostServerSpanMiddleware. Not OpenTelemetry's ASP.NET Core instrumentation: its
-        // diagnostic-listener events cost a small request a tenth of its time for the same attributes.
-        if (!AppContext.TryGetSwitch(SuppressAspNetCoreSpanData, out _))
-        {
-            AppContext.SetSwitch(SuppressAspNetCoreSpanData, false);
-        }
-
+        // ASP.NET Core's own server span, completed with the attributes of OpenTelemetry's HTTP conventions by
+        // HostServerSpanMiddleware. Not OpenTelemetry's ASP.NET Core instrumentation: its diagnostic-listener
+        // events cost a small request a tenth of its time for the same attributes.
         builder.Services.AddOpenTelemetry().WithTracing(t => t
             .AddSource(WattActivitySource.Name)
             .AddSource("Microsoft.AspNetCore")
@@ -135,7 +127,8 @@ internal static class TelemetryRegistration
             var options = sp.GetRequiredService<IOptions<WattOptions>>().Value.Tracing;
             var configuration = sp.GetRequiredService<IConfiguration>();
             var environment = sp.GetRequiredService<IHostEnvironment>();
-            t.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(Math.Clamp(options.SamplingRatio, 0, 1))));
+            var ratio = Math.Clamp(options.SamplingRatio, 0, 1);
+            t.SetSampler(new ParentBasedSampler(ratio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(ratio)));
             t.ConfigureResource(r => r
                 .AddService(environment.ApplicationName)
                 .AddAttributes(options.ResourceAttributes.Select(a => new KeyValuePair<string, object>(a.Key, a.Value))));

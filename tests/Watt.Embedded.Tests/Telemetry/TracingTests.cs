@@ -123,6 +123,7 @@ public sealed class TracingTests
         Assert.Equal("orders", server.GetTagItem("watt.service"));
         Assert.Contains(server.GetTagItem("watt.worker"), new object[] { 0, 1 });
         Assert.Equal(200, server.GetTagItem("http.response.status_code"));
+        Assert.Equal(server.TagObjects.Count(), server.TagObjects.Select(t => t.Key).Distinct().Count()); // each attribute once
     }
 
     [Fact]
@@ -172,6 +173,7 @@ public sealed class TracingTests
         Assert.Equal(200, ok.GetTagItem("http.response.status_code"));
         Assert.Equal("host", ok.GetTagItem("watt.service"));
         Assert.Equal(ActivityStatusCode.Unset, ok.Status);
+        Assert.Equal(ok.TagObjects.Count(), ok.TagObjects.Select(t => t.Key).Distinct().Count()); // each attribute once
 
         var missing = await ServerSpanOf("/nothing-here");
         Assert.Equal("GET", missing.DisplayName); // no route: the method alone (OpenTelemetry's HTTP conventions)

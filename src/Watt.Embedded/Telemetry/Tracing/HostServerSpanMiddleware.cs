@@ -6,12 +6,12 @@ using Microsoft.AspNetCore.Routing;
 namespace Watt.Embedded.Telemetry.Tracing;
 
 /// <summary>
-/// The first middleware of the host when tracing is on: completes the HTTP server span ASP.NET Core starts
-/// for each request (activity source <c>Microsoft.AspNetCore</c>, which carries the request attributes of
-/// OpenTelemetry's HTTP conventions itself, see <see cref="TelemetryRegistration"/>) with what only the end
-/// of the request knows: <c>http.route</c> and the span name <c>METHOD route</c>, the status code, and an
-/// error status for a 5xx or an exception. A mounted request's route and name are the service's, set by
-/// <see cref="MountedSpan"/>. Requests to the metrics path are not recorded.
+/// The first middleware of the host when tracing is on: describes the HTTP server span ASP.NET Core starts
+/// for each request (activity source <c>Microsoft.AspNetCore</c>) with the attributes of OpenTelemetry's HTTP
+/// conventions: the request's (method, scheme, path, server address and port, protocol version) and what
+/// only its end knows (<c>http.route</c> and the span name <c>METHOD route</c>, the status code, an error
+/// status and <c>error.type</c> for a 5xx or an exception). A mounted request's route and name are the
+/// service's, set by <see cref="MountedSpan"/>. Requests to the metrics path are not recorded.
 /// </summary>
 internal sealed class HostServerSpanMiddleware(RequestDelegate next, PathString unrecordedPath)
 {
@@ -56,40 +56,40 @@ internal sealed class HostServerSpanMiddleware(RequestDelegate next, PathString 
     }
 
     /// <summary>
-    /// The request attributes ASP.NET Core sets when its switch <c>SuppressActivityOpenTelemetryData</c> is off;
-    /// set here when it was read before Watt could turn it off (another host started first in the process).
+    /// The request attributes, unless ASP.NET Core set them (its switch <c>SuppressActivityOpenTelemetryData</c>
+    /// turned off by the application, the default from ASP.NET Core 11). Added, not set: the span has none yet.
     /// </summary>
     private static void DescribeRequest(Activity span, HttpRequest request)
     {
-        span.SetTag(ProtocolVersion, ProtocolVersionOf(request.Protocol));
-        if (span.GetTagItem(SpanTags.Method) is not null)
+        if (span.GetTagItem(SpanTags.Method) is null)
         {
-            return;
-        }
-
-        span.SetTag(SpanTags.Method, request.Method);
-        span.SetTag(SpanTags.Scheme, request.Scheme);
-        span.SetTag(SpanTags.Path, request.PathBase + request.Path);
-        if (request.Host.HasValue)
-        {
-            span.SetTag(SpanTags.ServerAddress, request.Host.Host);
-            if (request.Host.Port is { } port)
+            span.AddTag(SpanTags.Method, request.Method);
+            span.AddTag(SpanTags.Scheme, request.Scheme);
+            span.AddTag(SpanTags.Path, request.PathBase.HasValue ? (request.PathBase + request.Path).Value : request.Path.Value);
+            var host = request.Host;
+            if (host.HasValue)
             {
-                span.SetTag(ServerPort, port);
+                span.AddTag(SpanTags.ServerAddress, host.Host);
+                if (host.Port is { } port)
+                {
+                    span.AddTag(ServerPort, port);
+                }
             }
         }
+
+        span.AddTag(ProtocolVersion, ProtocolVersionOf(request.Protocol));
     }
 
     private static void Describe(Activity span, HttpContext context, int status, Exception? error)
     {
-        span.SetTag(SpanTags.StatusCode, (uint)status < (uint)StatusCodes.Length ? StatusCodes[status] : status);
+        span.AddTag(SpanTags.StatusCode, (uint)status < (uint)StatusCodes.Length ? StatusCodes[status] : status);
         if (span.GetTagItem(SpanTags.Route) is null)
         {
             var method = context.Request.Method;
             if (context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { Length: > 0 } } endpoint)
             {
                 var (route, displayName) = MountedSpan.NamesOf(endpoint, context.Request.PathBase.Value, method);
-                span.SetTag(SpanTags.Route, route);
+                span.AddTag(SpanTags.Route, route);
                 span.DisplayName = displayName;
             }
             else
@@ -100,12 +100,12 @@ internal sealed class HostServerSpanMiddleware(RequestDelegate next, PathString 
 
         if (error is not null)
         {
-            span.SetTag(ErrorType, error.GetType().FullName);
+            span.AddTag(ErrorType, error.GetType().FullName);
             span.SetStatus(ActivityStatusCode.Error);
         }
         else if (status >= 500)
         {
-            span.SetTag(ErrorType, StatusCodes[status].ToString());
+            span.AddTag(ErrorType, StatusCodes[status].ToString());
             span.SetStatus(ActivityStatusCode.Error);
         }
     }

@@ -28,13 +28,13 @@ internal static class MountedSpan
             return;
         }
 
-        hostSpan.SetTag(ServiceSpanProcessor.ServiceTag, service);
-        hostSpan.SetTag(ServiceSpanProcessor.WorkerTag, worker < Workers.Length ? Workers[worker] : worker);
+        hostSpan.AddTag(ServiceSpanProcessor.ServiceTag, service);
+        hostSpan.AddTag(ServiceSpanProcessor.WorkerTag, worker < Workers.Length ? Workers[worker] : worker);
         if (serviceFeatures.Get<IEndpointFeature>()?.Endpoint is RouteEndpoint { RoutePattern.RawText: { Length: > 0 } } endpoint
             && serviceFeatures.Get<IHttpRequestFeature>() is { } request)
         {
             var (route, displayName) = NamesOf(endpoint, request.PathBase, request.Method);
-            hostSpan.SetTag("http.route", route);
+            hostSpan.AddTag(SpanTags.Route, route);
             hostSpan.DisplayName = displayName;
         }
     }
