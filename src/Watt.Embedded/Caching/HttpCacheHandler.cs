@@ -138,7 +138,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
     private Task<HttpResponseMessage> Decide(HttpRequestMessage request, bool head, string key, IReadOnlyList<CacheEntry> variants, CancellationToken cancellationToken)
     {
         var hasHeaders = request.Headers.NonValidated.Count > 0;
-        var requestCc = hasHeaders ? request.Headers.CacheControl : null;
+        var requestCc = hasHeaders && request.Headers.NonValidated.Contains("Cache-Control") ? request.Headers.CacheControl : null;
         var requestNoCache = hasHeaders && (requestCc?.NoCache == true || (requestCc is null && HasPragmaNoCache(request)));
         var entry = Select(variants, request);
         var now = Now();
@@ -331,8 +331,9 @@ public sealed class HttpCacheHandler : DelegatingHandler
             return false;
         }
 
-        var requestCc = request.Headers.CacheControl;
-        var cc = response.Headers.CacheControl;
+        // Cache-Control is a general header: reading it makes the headers' general part, so only when present.
+        var requestCc = request.Headers.NonValidated.Contains("Cache-Control") ? request.Headers.CacheControl : null;
+        var cc = response.Headers.NonValidated.Contains("Cache-Control") ? response.Headers.CacheControl : null;
         if (requestCc?.NoStore == true || cc?.NoStore == true)
         {
             return false;
@@ -348,11 +349,14 @@ public sealed class HttpCacheHandler : DelegatingHandler
             return false;
         }
 
-        foreach (var vary in response.Headers.Vary)
+        if (response.Headers.NonValidated.Contains("Vary"))
         {
-            if (vary == "*")
+            foreach (var vary in response.Headers.Vary)
             {
-                return false;
+                if (vary == "*")
+                {
+                    return false;
+                }
             }
         }
 

@@ -24,10 +24,11 @@ internal abstract class ServiceApplication
     /// <summary>
     /// Runs a request whose features the caller made (the caller acts as the server): creates the
     /// service's context over <paramref name="features"/>, runs the pipeline, then
-    /// <paramref name="completeResponse"/> (which must fire the response's OnStarting/OnCompleted
-    /// callbacks), and disposes the context. Exceptions of the pipeline propagate after disposal.
+    /// <paramref name="completeResponse"/> with <paramref name="state"/> (which must fire the response's
+    /// OnStarting/OnCompleted callbacks), and disposes the context. Exceptions of the pipeline propagate
+    /// after disposal.
     /// </summary>
-    public abstract Task ProcessRequestAsync(IFeatureCollection features, Func<Exception?, Task> completeResponse);
+    public abstract Task ProcessRequestAsync(IFeatureCollection features, Func<object, Exception?, Task> completeResponse, object state);
 }
 
 /// <inheritdoc />
@@ -118,7 +119,7 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
         return _application.ProcessRequestAsync(context);
     }
 
-    public override async Task ProcessRequestAsync(IFeatureCollection features, Func<Exception?, Task> completeResponse)
+    public override async Task ProcessRequestAsync(IFeatureCollection features, Func<object, Exception?, Task> completeResponse, object state)
     {
         // A mesh call is a request of its own: its server span, the child of the caller's client span.
         using var span = MeshServerSpan.Start(features, _service, _worker);
@@ -150,7 +151,7 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
 
         try
         {
-            await completeResponse(error).ConfigureAwait(false);
+            await completeResponse(state, error).ConfigureAwait(false);
         }
         finally
         {

@@ -20,7 +20,13 @@ internal sealed class MeshExchange
     private readonly HttpRequestMessage _request;
     private readonly CancellationToken _callerToken;
     private CancellationTokenSource? _aborted;
-    private readonly Pipe _responsePipe = new(new PipeOptions(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024, useSynchronizationContext: false));
+    // Back pressure at 64 KB in flight, as Kestrel's defaults; one options object for every pipe.
+    private static readonly PipeOptions BodyPipeOptions = new(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024, useSynchronizationContext: false);
+
+    // The end of the service's request, without a delegate made per request.
+    private static readonly Func<object, Exception?, Task> CompleteResponse = static (state, error) => ((MeshExchange)state).CompleteResponseAsync(error);
+
+    private readonly Pipe _responsePipe = new(BodyPipeOptions);
     private readonly TaskCompletionSource<HttpResponseMessage> _response = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly MeshResponseFeature _responseFeature;
     private readonly MeshResponseTrailersFeature _trailers = new();
@@ -103,16 +109,17 @@ internal sealed class MeshExchange
     private void BuildFeatures()
     {
         var uri = _request.RequestUri!;
-        var headers = new HeaderDictionary();
-        foreach (var header in _request.Headers)
+        var requestHeaders = _request.Headers.NonValidated;
+        var content = _request.Content;
+        var headers = new HeaderDictionary(requestHeaders.Count + (content is null ? 1 : content.Headers.NonValidated.Count + 2));
+        foreach (var header in requestHeaders)
         {
             headers.Append(header.Key, ToValues(header.Value));
         }
 
-        var content = _request.Content;
         if (content is not null)
         {
-            foreach (var header in content.Headers)
+            foreach (var header in content.Headers.NonValidated)
             {
                 headers.Append(header.Key, ToValues(header.Value));
             }
@@ -161,7 +168,7 @@ internal sealed class MeshExchange
             return;
         }
 
-        _requestPipe = new Pipe(new PipeOptions(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024, useSynchronizationContext: false));
+        _requestPipe = new Pipe(BodyPipeOptions);
         _features.Get<IHttpRequestFeature>()!.Body = _requestPipe.Reader.AsStream();
         _ = CopyRequestBodyAsync(content, _requestPipe.Writer);
     }
@@ -183,7 +190,7 @@ internal sealed class MeshExchange
     {
         try
         {
-            await application.ProcessRequestAsync(_features, CompleteResponseAsync).ConfigureAwait(false);
+            await application.ProcessRequestAsync(_features, CompleteResponse, this).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -288,11 +295,18 @@ internal sealed class MeshExchange
             message.ReasonPhrase = reason;
         }
 
-        foreach (var header in _responseFeature.Headers)
+        if (_responseFeature.Headers is HeaderDictionary headers)
         {
-            if (!message.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string?>)header.Value))
+            foreach (var header in headers)
             {
-                message.Content.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string?>)header.Value);
+                AddHeader(message, header.Key, header.Value);
+            }
+        }
+        else
+        {
+            foreach (var header in _responseFeature.Headers)
+            {
+                AddHeader(message, header.Key, header.Value);
             }
         }
 
@@ -334,13 +348,38 @@ internal sealed class MeshExchange
         _requestPipe?.Reader.CancelPendingRead();
     }
 
-    private static StringValues ToValues(IEnumerable<string> values)
+    private static void AddHeader(HttpResponseMessage message, string name, StringValues values)
     {
-        if (values is string[] array)
+        if (values.Count == 1)
         {
-            return new StringValues(array);
+            if (!message.Headers.TryAddWithoutValidation(name, values[0]))
+            {
+                message.Content.Headers.TryAddWithoutValidation(name, values[0]);
+            }
+        }
+        else if (!message.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
+        {
+            message.Content.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+        }
+    }
+
+    private static StringValues ToValues(System.Net.Http.Headers.HeaderStringValues values)
+    {
+        if (values.Count == 1)
+        {
+            foreach (var value in values)
+            {
+                return new StringValues(value);
+            }
         }
 
-        return new StringValues(values.ToArray());
+        var array = new string[values.Count];
+        var i = 0;
+        foreach (var value in values)
+        {
+            array[i++] = value;
+        }
+
+        return new StringValues(array);
     }
 }

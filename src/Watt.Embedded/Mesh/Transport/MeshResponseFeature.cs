@@ -13,7 +13,7 @@ internal sealed class MeshResponseFeature(MeshExchange exchange) : IHttpResponse
 
     public string? ReasonPhrase { get; set; }
 
-    public IHeaderDictionary Headers { get; set; } = new HeaderDictionary();
+    public IHeaderDictionary Headers { get; set; } = new HeaderDictionary(4);
 
     public Stream Body
     {
