@@ -28,13 +28,15 @@ internal sealed class WattStartupFilter(WattPipelineMarker marker) : IStartupFil
     {
         var services = app.ApplicationServices;
         var options = services.GetRequiredService<IOptions<WattOptions>>().Value;
+        var metricsPath = options.Metrics.Path is { } path && MetricsEndpoint.IsServed(options.Metrics, services) ? path : null;
         if (options.Tracing.Enabled)
         {
-            var unrecorded = new PathString(options.Metrics.Path ?? MetricsEndpoint.DefaultPath);
+            // Scrapes on the host's listener are not traced.
+            var unrecorded = metricsPath is null ? default : new PathString(metricsPath);
             app.Use(inner => new HostServerSpanMiddleware(inner, unrecorded).InvokeAsync);
         }
 
-        if (options.Metrics.Path is { } metricsPath && MetricsEndpoint.IsServed(options.Metrics, services))
+        if (metricsPath is not null)
         {
             app.UseMetricServer(metricsPath);
         }

@@ -23,21 +23,49 @@ internal sealed class RequestTelemetryMiddleware(RequestDelegate next, string se
     private readonly StripedCounter _inFlight = metrics.InFlight(service, worker);
     private readonly ConcurrentDictionary<SeriesKey, WattMetrics.RequestSeries> _series = new();
 
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         _inFlight.Increment();
         var start = Stopwatch.GetTimestamp();
+        Task processing;
+        try
+        {
+            processing = next(context);
+        }
+        catch
+        {
+            Done(context, StatusCodes.Status500InternalServerError, start);
+            throw;
+        }
+
+        // Most small requests complete synchronously: no state machine for them.
+        if (processing.IsCompletedSuccessfully)
+        {
+            Done(context, context.Response.StatusCode, start);
+            return processing;
+        }
+
+        return AwaitAsync(processing, context, start);
+    }
+
+    private async Task AwaitAsync(Task processing, HttpContext context, long start)
+    {
         var status = StatusCodes.Status500InternalServerError;
         try
         {
-            await next(context).ConfigureAwait(false);
+            await processing.ConfigureAwait(false);
             status = context.Response.StatusCode;
         }
         finally
         {
-            _inFlight.Decrement();
-            Series(context, status).Record(Stopwatch.GetElapsedTime(start));
+            Done(context, status, start);
         }
+    }
+
+    private void Done(HttpContext context, int status, long start)
+    {
+        _inFlight.Decrement();
+        Series(context, status).Record(Stopwatch.GetElapsedTime(start));
     }
 
     /// <summary>Records a finished request; the route is the endpoint's template, never the raw path.</summary>

@@ -156,6 +156,32 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task A_request_whose_endpoint_throws_is_counted_as_a_500_and_leaves_no_request_in_flight()
+    {
+        await using var host = await KestrelHost.StartAsync(
+            b => b.AddWatt(w => w.AddService("mxthrows", map: app =>
+            {
+                app.MapGet("/now", string () => throw new InvalidOperationException("at once"));
+                app.MapGet("/later", async Task<string> () =>
+                {
+                    await Task.Yield();
+                    throw new InvalidOperationException("after an await");
+                });
+                app.MapGet("/ok", () => "ok");
+            }).MountAt("/mxthrows")),
+            settings: new Dictionary<string, string?> { ["Watt:Metrics:Path"] = "/internal/metrics" });
+
+        Assert.Equal(HttpStatusCode.InternalServerError, (await host.Client.GetAsync("/mxthrows/now")).StatusCode);
+        Assert.Equal(HttpStatusCode.InternalServerError, (await host.Client.GetAsync("/mxthrows/later")).StatusCode);
+        Assert.Equal("ok", await host.Client.GetStringAsync("/mxthrows/ok"));
+
+        var metrics = await PrometheusText.ParseAsync(await host.Client.GetStringAsync("/internal/metrics"));
+        Assert.Equal(2, metrics.Sum("watt_http_requests_total", ("service", "mxthrows"), ("status", "500")));
+        Assert.Equal(1, metrics.Sum("watt_http_requests_total", ("service", "mxthrows"), ("status", "200")));
+        Assert.Equal(0, metrics.Sum("watt_http_requests_in_flight", ("service", "mxthrows")));
+    }
+
+    [Fact]
     public async Task A_taken_port_is_logged_as_an_error_and_the_host_runs_on()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);

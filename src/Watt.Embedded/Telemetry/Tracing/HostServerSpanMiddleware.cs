@@ -37,14 +37,32 @@ internal sealed class HostServerSpanMiddleware(RequestDelegate next, PathString 
         }
 
         DescribeRequest(span, context.Request);
-        return CompleteAsync(context, span);
+        Task processing;
+        try
+        {
+            processing = next(context);
+        }
+        catch (Exception ex)
+        {
+            Describe(span, context, 500, ex);
+            throw;
+        }
+
+        // Most small requests complete synchronously: no state machine for them.
+        if (processing.IsCompletedSuccessfully)
+        {
+            Describe(span, context, context.Response.StatusCode, null);
+            return processing;
+        }
+
+        return CompleteAsync(processing, context, span);
     }
 
-    private async Task CompleteAsync(HttpContext context, Activity span)
+    private static async Task CompleteAsync(Task processing, HttpContext context, Activity span)
     {
         try
         {
-            await next(context).ConfigureAwait(false);
+            await processing.ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -66,11 +84,10 @@ internal sealed class HostServerSpanMiddleware(RequestDelegate next, PathString 
             span.AddTag(SpanTags.Method, request.Method);
             span.AddTag(SpanTags.Scheme, request.Scheme);
             span.AddTag(SpanTags.Path, request.PathBase.HasValue ? (request.PathBase + request.Path).Value : request.Path.Value);
-            var host = request.Host;
-            if (host.HasValue)
+            if (ServerOf(request) is { } server)
             {
-                span.AddTag(SpanTags.ServerAddress, host.Host);
-                if (host.Port is { } port)
+                span.AddTag(SpanTags.ServerAddress, server.Address);
+                if (server.Port is { } port)
                 {
                     span.AddTag(ServerPort, port);
                 }
@@ -109,6 +126,32 @@ internal sealed class HostServerSpanMiddleware(RequestDelegate next, PathString 
             span.SetStatus(ActivityStatusCode.Error);
         }
     }
+
+    // The Host header of the last request, split into address and (boxed) port: requests to one host send the
+    // same header, so they share one split instead of each cutting and parsing it again.
+    private static Server? s_lastServer;
+
+    private static Server? ServerOf(HttpRequest request)
+    {
+        var raw = request.Headers.Host.ToString();
+        if (raw.Length == 0)
+        {
+            return null;
+        }
+
+        var last = s_lastServer;
+        if (last is not null && string.Equals(last.Raw, raw, StringComparison.Ordinal))
+        {
+            return last;
+        }
+
+        var host = HostString.FromUriComponent(raw);
+        var server = new Server(raw, host.Host, host.Port is { } port ? port : null);
+        s_lastServer = server;
+        return server;
+    }
+
+    private sealed record Server(string Raw, string Address, object? Port);
 
     private static string ProtocolVersionOf(string protocol) =>
         HttpProtocol.IsHttp11(protocol) ? "1.1"
