@@ -11,7 +11,7 @@ namespace Watt.Embedded.Telemetry.Tracing;
 /// conventions: the request's (method, scheme, path, server address and port, protocol version) and what
 /// only its end knows (<c>http.route</c> and the span name <c>METHOD route</c>, the status code, an error
 /// status and <c>error.type</c> for a 5xx or an exception). A mounted request's route and name are the
-/// service's, set by <see cref="MountedSpan"/>. Requests to the metrics path are not recorded.
+/// service's, set by <see cref="MountedSpan"/>. Scrapes of metrics served on the host's listener are not recorded.
 /// </summary>
 internal sealed class HostServerSpanMiddleware(RequestDelegate next, PathString unrecordedPath)
 {
