@@ -204,6 +204,46 @@ public sealed class TracingTests
         }
     }
 
+    [Fact]
+    public async Task A_mesh_calls_server_span_ends_like_the_hosts_with_route_status_and_error()
+    {
+        var spans = new List<Activity>();
+        await using var host = await KestrelHost.StartAsync(b =>
+        {
+            b.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans));
+            b.AddWatt(w => w.AddService("flaky", map: app =>
+            {
+                app.MapGet("/items/{id}", (string id) => id);
+                app.MapGet("/down", () => Results.StatusCode(503));
+            }));
+        }, app => app.MapGet("/call/{what}", async (string what, IHttpClientFactory clients) =>
+            (int)(await clients.CreateClient().GetAsync($"http://flaky.plt.local/{(what == "down" ? "down" : "items/7")}")).StatusCode));
+
+        async Task<Activity> MeshServerSpanOf(string what)
+        {
+            var traceId = ActivityTraceId.CreateRandom();
+            using (new Activity("test-caller").SetParentId(traceId, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded).Start())
+            {
+                await host.Client.GetStringAsync($"/call/{what}");
+            }
+
+            var trace = await TraceOf(spans, traceId, until: "GET /call/{what}");
+            return Assert.Single(trace, s => s.Kind == ActivityKind.Server && (string?)s.GetTagItem("watt.service") == "flaky");
+        }
+
+        var ok = await MeshServerSpanOf("items");
+        Assert.Equal("GET /items/{id}", ok.DisplayName);
+        Assert.Equal("/items/{id}", ok.GetTagItem("http.route"));
+        Assert.Equal(200, ok.GetTagItem("http.response.status_code"));
+        Assert.Equal(ActivityStatusCode.Unset, ok.Status);
+
+        var down = await MeshServerSpanOf("down");
+        Assert.Equal(503, down.GetTagItem("http.response.status_code"));
+        Assert.Equal("503", down.GetTagItem("error.type"));
+        Assert.Equal(ActivityStatusCode.Error, down.Status);
+        Assert.Equal(down.TagObjects.Count(), down.TagObjects.Select(t => t.Key).Distinct().Count());
+    }
+
     [Theory]
     [InlineData("HttpProtobuf", "/v1/traces", "application/x-protobuf")]
     [InlineData("Grpc", "/opentelemetry.proto.collector.trace.v1.TraceService/Export", "application/grpc")]

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Routing;
 
 namespace Watt.Embedded.Telemetry.Tracing;
 
@@ -16,10 +15,8 @@ namespace Watt.Embedded.Telemetry.Tracing;
 internal sealed class HostServerSpanMiddleware(RequestDelegate next, PathString unrecordedPath)
 {
     private const string AspNetCoreSource = "Microsoft.AspNetCore";
-    private const string ErrorType = "error.type";
     private const string ProtocolVersion = "network.protocol.version";
     private const string ServerPort = "server.port";
-    private static readonly object[] StatusCodes = [.. Enumerable.Range(0, 600).Select(i => (object)i)];
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -97,35 +94,8 @@ internal sealed class HostServerSpanMiddleware(RequestDelegate next, PathString 
         span.AddTag(ProtocolVersion, ProtocolVersionOf(request.Protocol));
     }
 
-    private static void Describe(Activity span, HttpContext context, int status, Exception? error)
-    {
-        span.AddTag(SpanTags.StatusCode, (uint)status < (uint)StatusCodes.Length ? StatusCodes[status] : status);
-        if (span.GetTagItem(SpanTags.Route) is null)
-        {
-            var method = context.Request.Method;
-            if (context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { Length: > 0 } } endpoint)
-            {
-                var (route, displayName) = MountedSpan.NamesOf(endpoint, context.Request.PathBase.Value, method);
-                span.AddTag(SpanTags.Route, route);
-                span.DisplayName = displayName;
-            }
-            else
-            {
-                span.DisplayName = method;
-            }
-        }
-
-        if (error is not null)
-        {
-            span.AddTag(ErrorType, error.GetType().FullName);
-            span.SetStatus(ActivityStatusCode.Error);
-        }
-        else if (status >= 500)
-        {
-            span.AddTag(ErrorType, StatusCodes[status].ToString());
-            span.SetStatus(ActivityStatusCode.Error);
-        }
-    }
+    private static void Describe(Activity span, HttpContext context, int status, Exception? error) =>
+        ServerSpanOutcome.Describe(span, context.Request.Method, context.Request.PathBase.Value, context.GetEndpoint(), status, error);
 
     // The Host header of the last request, split into address and (boxed) port: requests to one host send the
     // same header, so they share one split instead of each cutting and parsing it again.

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Routing;
 using Watt.Embedded.Mesh;
 
 namespace Watt.Embedded.Telemetry.Tracing;
@@ -43,17 +42,7 @@ internal static class MeshServerSpan
         }
 
         var status = error is null ? features.Get<IHttpResponseFeature>()?.StatusCode ?? 200 : 500;
-        span.SetTag(SpanTags.StatusCode, status);
-        if (features.Get<IEndpointFeature>()?.Endpoint is RouteEndpoint { RoutePattern.RawText: { Length: > 0 } route })
-        {
-            span.SetTag(SpanTags.Route, route);
-            span.DisplayName = span.OperationName + " " + route;
-        }
-
-        if (error is not null || status >= 500)
-        {
-            span.SetStatus(ActivityStatusCode.Error, error?.Message);
-        }
+        ServerSpanOutcome.Describe(span, span.OperationName, null, features.Get<IEndpointFeature>()?.Endpoint, status, error);
     }
 }
 
