@@ -24,8 +24,23 @@ internal sealed class NodeProcess : IAsyncDisposable
         _process = process;
         _sink = sink;
         _onHealth = onHealth;
-        Exited = process.WaitForExitAsync();
         _pumps = Task.WhenAll(PumpAsync(process.StandardOutput, standardError: false), PumpAsync(process.StandardError, standardError: true));
+        Exited = ExitedAsync();
+    }
+
+    // The process's exit, once its last output lines were read too (they end the messages about its exit);
+    // a grandchild that keeps the pipes open delays it by a second at most.
+    private async Task ExitedAsync()
+    {
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+        try
+        {
+            await _pumps.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Output still open elsewhere: the exit is what counts.
+        }
     }
 
     public int Id => _process.Id;
