@@ -22,21 +22,9 @@ internal sealed class WattMountMiddleware(RequestDelegate next, WattRuntime runt
             return ServiceDispatcher.DispatchAsync(context, entry.Service, context.Request.PathBase.Add(entry.Prefix), remaining, logger);
         }
 
-        return telemetry.Metrics is null ? next(context) : MeasureHostAsync(context);
-    }
-
-    private async Task MeasureHostAsync(HttpContext context)
-    {
-        var start = Stopwatch.GetTimestamp();
-        var status = StatusCodes.Status500InternalServerError;
-        try
-        {
-            await next(context).ConfigureAwait(false);
-            status = context.Response.StatusCode;
-        }
-        finally
-        {
-            RequestTelemetryMiddleware.Record(telemetry.Metrics!, ServiceRouter.HostCaller, 0, context, status, Stopwatch.GetElapsedTime(start));
-        }
+        return telemetry.Metrics is not { } metrics
+            ? next(context)
+            : RequestEnd.Observe(next, context, (Metrics: metrics, Start: Stopwatch.GetTimestamp()), static (state, context, status, _) =>
+                RequestTelemetryMiddleware.Record(state.Metrics, ServiceRouter.HostCaller, 0, context, status, Stopwatch.GetElapsedTime(state.Start)));
     }
 }

@@ -26,46 +26,11 @@ internal sealed class RequestTelemetryMiddleware(RequestDelegate next, string se
     public Task InvokeAsync(HttpContext context)
     {
         _inFlight.Increment();
-        var start = Stopwatch.GetTimestamp();
-        Task processing;
-        try
+        return RequestEnd.Observe(next, context, (Middleware: this, Start: Stopwatch.GetTimestamp()), static (state, context, status, _) =>
         {
-            processing = next(context);
-        }
-        catch
-        {
-            Done(context, StatusCodes.Status500InternalServerError, start);
-            throw;
-        }
-
-        // Most small requests complete synchronously: no state machine for them.
-        if (processing.IsCompletedSuccessfully)
-        {
-            Done(context, context.Response.StatusCode, start);
-            return processing;
-        }
-
-        return AwaitAsync(processing, context, start);
-    }
-
-    private async Task AwaitAsync(Task processing, HttpContext context, long start)
-    {
-        var status = StatusCodes.Status500InternalServerError;
-        try
-        {
-            await processing.ConfigureAwait(false);
-            status = context.Response.StatusCode;
-        }
-        finally
-        {
-            Done(context, status, start);
-        }
-    }
-
-    private void Done(HttpContext context, int status, long start)
-    {
-        _inFlight.Decrement();
-        Series(context, status).Record(Stopwatch.GetElapsedTime(start));
+            state.Middleware._inFlight.Decrement();
+            state.Middleware.Series(context, status).Record(Stopwatch.GetElapsedTime(state.Start));
+        });
     }
 
     /// <summary>Records a finished request; the route is the endpoint's template, never the raw path.</summary>

@@ -116,7 +116,7 @@ internal static class TelemetryRegistration
         // events cost a small request a tenth of its time for the same attributes.
         builder.Services.AddOpenTelemetry().WithTracing(t => t
             .AddSource(WattActivitySource.Name)
-            .AddSource("Microsoft.AspNetCore")
+            .AddSource(HostServerSpanMiddleware.AspNetCoreSource)
             .AddHttpClientInstrumentation()
             .AddProcessor(new ServiceSpanProcessor()));
 

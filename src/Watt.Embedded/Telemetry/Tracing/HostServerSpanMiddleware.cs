@@ -14,7 +14,8 @@ namespace Watt.Embedded.Telemetry.Tracing;
 /// </summary>
 internal sealed class HostServerSpanMiddleware(RequestDelegate next, PathString unrecordedPath)
 {
-    private const string AspNetCoreSource = "Microsoft.AspNetCore";
+    /// <summary>The activity source of ASP.NET Core's own HTTP server span.</summary>
+    public const string AspNetCoreSource = "Microsoft.AspNetCore";
     private const string ProtocolVersion = "network.protocol.version";
     private const string ServerPort = "server.port";
 
@@ -34,40 +35,8 @@ internal sealed class HostServerSpanMiddleware(RequestDelegate next, PathString 
         }
 
         DescribeRequest(span, context.Request);
-        Task processing;
-        try
-        {
-            processing = next(context);
-        }
-        catch (Exception ex)
-        {
-            Describe(span, context, 500, ex);
-            throw;
-        }
-
-        // Most small requests complete synchronously: no state machine for them.
-        if (processing.IsCompletedSuccessfully)
-        {
-            Describe(span, context, context.Response.StatusCode, null);
-            return processing;
-        }
-
-        return CompleteAsync(processing, context, span);
-    }
-
-    private static async Task CompleteAsync(Task processing, HttpContext context, Activity span)
-    {
-        try
-        {
-            await processing.ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Describe(span, context, 500, ex);
-            throw;
-        }
-
-        Describe(span, context, context.Response.StatusCode, null);
+        return RequestEnd.Observe(next, context, span, static (span, context, status, error) =>
+            ServerSpanOutcome.Describe(span, context.Request.Method, context.Request.PathBase.Value, context.GetEndpoint(), status, error));
     }
 
     /// <summary>
@@ -93,9 +62,6 @@ internal sealed class HostServerSpanMiddleware(RequestDelegate next, PathString 
 
         span.AddTag(ProtocolVersion, ProtocolVersionOf(request.Protocol));
     }
-
-    private static void Describe(Activity span, HttpContext context, int status, Exception? error) =>
-        ServerSpanOutcome.Describe(span, context.Request.Method, context.Request.PathBase.Value, context.GetEndpoint(), status, error);
 
     // The Host header of the last request, split into address and (boxed) port: requests to one host send the
     // same header, so they share one split instead of each cutting and parsing it again.

@@ -23,7 +23,7 @@ internal static class ServerSpanOutcome
         {
             if (endpoint is RouteEndpoint { RoutePattern.RawText: { Length: > 0 } } routed)
             {
-                var (route, displayName) = MountedSpan.NamesOf(routed, pathBase, method);
+                var (route, displayName) = SpanNames.Of(routed, pathBase, method);
                 span.AddTag(SpanTags.Route, route);
                 span.DisplayName = displayName;
             }

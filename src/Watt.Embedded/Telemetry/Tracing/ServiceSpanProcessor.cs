@@ -17,7 +17,7 @@ internal sealed class ServiceSpanProcessor : BaseProcessor<Activity>
 
     public override void OnStart(Activity data)
     {
-        if (data.Source.Name != "Microsoft.AspNetCore")
+        if (data.Source.Name != HostServerSpanMiddleware.AspNetCoreSource)
         {
             Tag(data);
         }
