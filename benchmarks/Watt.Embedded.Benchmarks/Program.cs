@@ -6,6 +6,7 @@ using Watt.Embedded.Benchmarks;
 //   --loop-telemetry on|off [S] TelemetryBenchmarks' host with telemetry on or off
 //   --loop-mesh [S]             MeshBenchmarks' GET through the mesh
 //   --loop-cache [S]            HttpCacheBenchmarks' fresh hit
+//   --loop-backend [S]          HttpCacheBenchmarks' backend handler with no cache (the hit's baseline)
 switch (args.FirstOrDefault())
 {
     case "--loop" when args.Length >= 2:
@@ -39,6 +40,15 @@ switch (args.FirstOrDefault())
         var cache = new HttpCacheBenchmarks();
         await cache.Setup();
         await Loop("cache", args.ElementAtOrDefault(1), cache.Hit);
+        await cache.Cleanup();
+        return;
+    }
+
+    case "--loop-backend":
+    {
+        var cache = new HttpCacheBenchmarks();
+        await cache.Setup();
+        await Loop("backend", args.ElementAtOrDefault(1), cache.BackendOnly);
         await cache.Cleanup();
         return;
     }

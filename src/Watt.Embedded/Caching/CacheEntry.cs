@@ -152,7 +152,6 @@ public sealed class CacheEntry
     // Header texts of the last second served, shared by the requests of that second. Kept as one object each
     // (replaced, never mutated) so a concurrent reader never sees one second's number with another's text.
     private SecondsText? _age;
-    private SecondsText? _hitStatus;
 
     /// <summary>The Age header value for <paramref name="seconds"/>, reused while it does not change.</summary>
     internal string AgeText(long seconds)
@@ -168,18 +167,48 @@ public sealed class CacheEntry
         return text;
     }
 
-    /// <summary>The Cache-Status of a fresh hit with <paramref name="ttl"/> seconds left, reused while it does not change.</summary>
-    internal string HitStatus(string cacheName, long ttl)
+    // What a fresh hit sends, prepared for the second it is in (Age and the Cache-Status ttl change once a
+    // second), and the content headers served with the body; each kept with the header set it was made
+    // from, so a 304 that replaces the stored headers is never answered with the old ones.
+    private PreparedHeaders? _hitHeaders;
+    private PreparedHeaders? _contentTemplate;
+
+    /// <summary>
+    /// The response headers of a fresh hit <paramref name="age"/> seconds old with <paramref name="ttl"/>
+    /// seconds left: the stored ones, <c>Age</c> and <c>Cache-Status</c>. Shared by the hits of one second.
+    /// </summary>
+    internal HeaderTemplate HitHeaders(string cacheName, long age, long ttl)
     {
-        var cached = _hitStatus;
-        if (cached is not null && cached.Seconds == ttl)
+        var headers = Headers;
+        var cached = _hitHeaders;
+        if (cached is not null && cached.Age == age && cached.Ttl == ttl && ReferenceEquals(cached.Source, headers))
         {
-            return cached.Text;
+            return cached.Template;
         }
 
-        var text = $"{cacheName}; hit; ttl={ttl.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
-        _hitStatus = new SecondsText(ttl, text);
-        return text;
+        var template = HeaderTemplate.ForResponse()
+            .Add(ServedHeaders)
+            .Add("Age", AgeText(age))
+            .Add("Cache-Status", $"{cacheName}; hit; ttl={ttl.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        _hitHeaders = new PreparedHeaders(age, ttl, headers, template);
+        return template;
+    }
+
+    /// <summary>The content headers served with the stored body (<see cref="ServedContentHeaders"/>), as a template.</summary>
+    internal HeaderTemplate ContentTemplate
+    {
+        get
+        {
+            var headers = ContentHeaders;
+            if (_contentTemplate is { } cached && ReferenceEquals(cached.Source, headers))
+            {
+                return cached.Template;
+            }
+
+            var template = HeaderTemplate.ForContent().Add(ServedContentHeaders);
+            _contentTemplate = new PreparedHeaders(0, 0, headers, template);
+            return template;
+        }
     }
 
     /// <summary>The current age (§4.2.3): the corrected initial age, computed once, plus the resident time.</summary>
@@ -192,3 +221,9 @@ public sealed class CacheEntry
 
 /// <summary>A header text computed for one whole number of seconds.</summary>
 internal sealed record SecondsText(long Seconds, string Text);
+
+/// <summary>
+/// Headers prepared from a stored header set (<paramref name="Source"/>), for a fresh hit's one second of age
+/// (<paramref name="Age"/>, <paramref name="Ttl"/>) where they depend on it. Replaced, never mutated.
+/// </summary>
+internal sealed record PreparedHeaders(long Age, long Ttl, KeyValuePair<string, string[]>[] Source, HeaderTemplate Template);

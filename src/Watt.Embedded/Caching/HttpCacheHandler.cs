@@ -137,8 +137,9 @@ public sealed class HttpCacheHandler : DelegatingHandler
     /// <summary>Answers from a stored response when RFC 9111 allows it; otherwise validates or forwards.</summary>
     private Task<HttpResponseMessage> Decide(HttpRequestMessage request, bool head, string key, IReadOnlyList<CacheEntry> variants, CancellationToken cancellationToken)
     {
-        var hasHeaders = request.Headers.NonValidated.Count > 0;
-        var requestCc = hasHeaders && request.Headers.NonValidated.Contains("Cache-Control") ? request.Headers.CacheControl : null;
+        var headers = RequestHeadersPeek.Of(request);
+        var hasHeaders = headers is not null;
+        var requestCc = hasHeaders && headers!.NonValidated.Contains("Cache-Control") ? headers.CacheControl : null;
         var requestNoCache = hasHeaders && (requestCc?.NoCache == true || (requestCc is null && HasPragmaNoCache(request)));
         var entry = Select(variants, request);
         var now = Now();
@@ -155,7 +156,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
                 if (remaining > TimeSpan.Zero && Acceptable(requestCc, age, remaining))
                 {
                     Count(HttpCacheMetrics.Hits);
-                    return Task.FromResult(Respond(entry, request, head, age, entry.HitStatus(_options.Name, (long)remaining.TotalSeconds)));
+                    return Task.FromResult(RespondFresh(entry, request, head, age, (long)remaining.TotalSeconds));
                 }
 
                 var staleness = -remaining;
@@ -565,6 +566,20 @@ public sealed class HttpCacheHandler : DelegatingHandler
         };
     }
 
+    /// <summary>A fresh hit (§4.2): the stored response with the headers prepared for this second of its age.</summary>
+    private HttpResponseMessage RespondFresh(CacheEntry entry, HttpRequestMessage request, bool head, TimeSpan age, long ttl)
+    {
+        if (head || IsNotModifiedFor(request, entry))
+        {
+            return Respond(entry, request, head, age, $"{_options.Name}; hit; ttl={ttl.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        var response = new HttpResponseMessage(entry.Status) { RequestMessage = request, Content = new ByteArrayContent(entry.Body) };
+        entry.HitHeaders(_options.Name, WholeSeconds(age), ttl).CopyTo(response.Headers);
+        entry.ContentTemplate.CopyTo(response.Content.Headers);
+        return response;
+    }
+
     private static HttpResponseMessage Respond(CacheEntry entry, HttpRequestMessage request, bool head, TimeSpan? age, string cacheStatus)
     {
         if (age is not null && IsNotModifiedFor(request, entry))
@@ -617,8 +632,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
     /// <summary>§4.3.2: a client's own conditional request answered from a fresh stored response.</summary>
     private static bool IsNotModifiedFor(HttpRequestMessage request, CacheEntry entry)
     {
-        var nonValidated = request.Headers.NonValidated;
-        if (nonValidated.Count == 0 || !nonValidated.Contains("If-None-Match") && !nonValidated.Contains("If-Modified-Since"))
+        if (RequestHeadersPeek.Of(request)?.NonValidated is not { } nonValidated || !nonValidated.Contains("If-None-Match") && !nonValidated.Contains("If-Modified-Since"))
         {
             return false;
         }

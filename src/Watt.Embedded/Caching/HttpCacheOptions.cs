@@ -44,7 +44,7 @@ public sealed class HttpCacheOptions
     public MemoryStoreOptions Memory { get; set; } = new();
 }
 
-/// <summary>Bounds of the in-memory store; the least recently used entries are evicted first.</summary>
+/// <summary>Bounds of the in-memory store; entries not used recently are evicted first (CLOCK, an approximation of least recently used).</summary>
 public sealed class MemoryStoreOptions
 {
     /// <summary>Total bytes of bodies and headers kept. Default 64 MiB.</summary>

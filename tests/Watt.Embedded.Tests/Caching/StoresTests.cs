@@ -40,6 +40,56 @@ public sealed class MemoryStoreTests
     }
 
     [Fact]
+    public async Task A_read_entry_gets_one_second_chance_and_is_evicted_when_not_read_again()
+    {
+        var store = new MemoryHttpCacheStore(new MemoryStoreOptions { MaxEntries = 2 });
+        await store.SetAsync(Entry("a", 10), default);
+        await store.SetAsync(Entry("b", 10), default);
+        await store.GetAsync("a", default);
+        await store.SetAsync(Entry("c", 10), default); // a was read: it goes back to the front, unmarked; b is evicted
+        Assert.Empty(await store.GetAsync("b", default));
+        await store.SetAsync(Entry("d", 10), default); // c, the oldest unread, is evicted
+        Assert.Empty(await store.GetAsync("c", default));
+        await store.SetAsync(Entry("e", 10), default); // a, not read since its second chance, is evicted
+
+        Assert.Empty(await store.GetAsync("a", default));
+        Assert.NotEmpty(await store.GetAsync("d", default));
+        Assert.NotEmpty(await store.GetAsync("e", default));
+        Assert.Equal(2, store.Count);
+    }
+
+    [Fact]
+    public async Task Reads_and_writes_from_many_threads_keep_the_store_within_its_limits()
+    {
+        var store = new MemoryHttpCacheStore(new MemoryStoreOptions { MaxEntries = 50, MaxBytes = 1_000_000 });
+        await Parallel.ForAsync(0, 20_000, async (i, ct) =>
+        {
+            var key = $"k{i % 200}";
+            if (i % 3 == 0)
+            {
+                await store.SetAsync(Entry(key, 100), ct);
+            }
+            else
+            {
+                foreach (var entry in await store.GetAsync(key, ct))
+                {
+                    Assert.Equal(key, entry.Key);
+                }
+            }
+        });
+
+        Assert.InRange(store.Count, 1, 50);
+        var held = 0;
+        for (var i = 0; i < 200; i++)
+        {
+            held += (await store.GetAsync($"k{i}", default)).Count;
+        }
+
+        Assert.Equal(store.Count, held);
+        Assert.Equal(held * Entry("k0", 100).Size, store.Bytes);
+    }
+
+    [Fact]
     public async Task Entries_are_evicted_to_stay_within_the_byte_budget_and_the_bytes_are_accounted()
     {
         var store = new MemoryHttpCacheStore(new MemoryStoreOptions { MaxBytes = 3000 });

@@ -1,15 +1,20 @@
+using System.Collections.Concurrent;
+
 namespace Watt.Embedded.Caching.Stores;
 
 /// <summary>
-/// The default store: in memory, bounded by total bytes and entry count, evicting the least recently
-/// used keys first. Thread-safe; one lock, held only for dictionary and list updates.
+/// The default store: in memory, bounded by total bytes and entry count, evicting keys not used recently
+/// first (the CLOCK approximation of least recently used: a read marks its key, and eviction gives a marked
+/// key a second chance instead of evicting it). Thread-safe: reads take no lock (a hit only sets the mark);
+/// writes take one lock, held only for dictionary and list updates.
 /// </summary>
 public sealed class MemoryHttpCacheStore : IHttpCacheStore
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Node> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Node> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _tags = new(StringComparer.OrdinalIgnoreCase);
-    private readonly LinkedList<string> _lru = new();
+    // Keys from most recently stored (or given a second chance) to least: the CLOCK ring, hand at the end.
+    private readonly LinkedList<string> _ring = new();
     private readonly long _maxBytes;
     private readonly int _maxEntries;
     private long _bytes;
@@ -32,21 +37,17 @@ public sealed class MemoryHttpCacheStore : IHttpCacheStore
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<CacheEntry>> GetAsync(string key, CancellationToken cancellationToken)
     {
-        lock (_gate)
+        if (!_entries.TryGetValue(key, out var node))
         {
-            if (!_entries.TryGetValue(key, out var node))
-            {
-                return new([]);
-            }
-
-            if (_lru.First != node.Lru)
-            {
-                _lru.Remove(node.Lru);
-                _lru.AddFirst(node.Lru);
-            }
-
-            return new(node.Variants);
+            return new([]);
         }
+
+        if (!node.Used)
+        {
+            node.Used = true; // written only when it changes, so concurrent hits on one key share its cache line
+        }
+
+        return new(node.Variants);
     }
 
     /// <inheritdoc />
@@ -63,13 +64,13 @@ public sealed class MemoryHttpCacheStore : IHttpCacheStore
         {
             if (!_entries.TryGetValue(entry.Key, out var node))
             {
-                node = new Node(_lru.AddFirst(entry.Key));
+                node = new Node(_ring.AddFirst(entry.Key));
                 _entries[entry.Key] = node;
             }
             else
             {
-                _lru.Remove(node.Lru);
-                _lru.AddFirst(node.Lru);
+                _ring.Remove(node.Place);
+                _ring.AddFirst(node.Place);
             }
 
             var variants = new List<CacheEntry>(node.Variants.Length + 1) { entry };
@@ -97,11 +98,7 @@ public sealed class MemoryHttpCacheStore : IHttpCacheStore
                 keys.Add(entry.Key);
             }
 
-            while ((_bytes > _maxBytes || _count > _maxEntries) && _lru.Last is { } oldest && oldest.Value != entry.Key)
-            {
-                RemoveLocked(oldest.Value);
-                HttpCacheMetrics.Evictions.Add(1);
-            }
+            EvictLocked(entry.Key);
         }
 
         return ValueTask.CompletedTask;
@@ -135,14 +132,34 @@ public sealed class MemoryHttpCacheStore : IHttpCacheStore
         return ValueTask.CompletedTask;
     }
 
+    // The CLOCK hand: from the least recently stored end, a key read since it was last passed goes back to
+    // the front, unmarked; the first unmarked key is evicted. Never the key just stored.
+    private void EvictLocked(string stored)
+    {
+        while ((_bytes > _maxBytes || _count > _maxEntries) && _ring.Last is { } oldest && oldest.Value != stored)
+        {
+            var node = _entries[oldest.Value];
+            if (node.Used)
+            {
+                node.Used = false;
+                _ring.Remove(oldest);
+                _ring.AddFirst(oldest);
+                continue;
+            }
+
+            RemoveLocked(oldest.Value);
+            HttpCacheMetrics.Evictions.Add(1);
+        }
+    }
+
     private void RemoveLocked(string key)
     {
-        if (!_entries.Remove(key, out var node))
+        if (!_entries.TryRemove(key, out var node))
         {
             return;
         }
 
-        _lru.Remove(node.Lru);
+        _ring.Remove(node.Place);
         foreach (var variant in node.Variants)
         {
             Account(-variant.Size, -1);
@@ -156,10 +173,13 @@ public sealed class MemoryHttpCacheStore : IHttpCacheStore
         HttpCacheMetrics.StoredBytes.Add(bytes);
     }
 
-    private sealed class Node(LinkedListNode<string> lru)
+    private sealed class Node(LinkedListNode<string> place)
     {
-        public LinkedListNode<string> Lru { get; } = lru;
+        public LinkedListNode<string> Place { get; } = place;
 
         public CacheEntry[] Variants { get; set; } = [];
+
+        /// <summary>Whether the key was read since the eviction hand last passed it.</summary>
+        public bool Used { get; set; }
     }
 }
