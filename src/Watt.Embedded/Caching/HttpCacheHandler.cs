@@ -333,7 +333,8 @@ public sealed class HttpCacheHandler : DelegatingHandler
         }
 
         // Cache-Control is a general header: reading it makes the headers' general part, so only when present.
-        var requestCc = request.Headers.NonValidated.Contains("Cache-Control") ? request.Headers.CacheControl : null;
+        var requestHeaders = RequestHeadersPeek.Of(request);
+        var requestCc = requestHeaders is not null && requestHeaders.NonValidated.Contains("Cache-Control") ? requestHeaders.CacheControl : null;
         var cc = response.Headers.NonValidated.Contains("Cache-Control") ? response.Headers.CacheControl : null;
         if (requestCc?.NoStore == true || cc?.NoStore == true)
         {
@@ -345,7 +346,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
             return false;
         }
 
-        if (_options.Shared && request.Headers.Authorization is not null && !(cc is { Public: true } || cc?.SharedMaxAge is not null || cc?.MustRevalidate == true))
+        if (_options.Shared && requestHeaders?.NonValidated.Contains("Authorization") == true && !(cc is { Public: true } || cc?.SharedMaxAge is not null || cc?.MustRevalidate == true))
         {
             return false;
         }
@@ -361,22 +362,16 @@ public sealed class HttpCacheHandler : DelegatingHandler
             }
         }
 
-        if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
-        {
-            return false; // an event stream is never buffered
-        }
-
         var explicitFreshness = cc?.MaxAge is not null || (_options.Shared && cc?.SharedMaxAge is not null)
-            || response.Content.Headers.TryGetValues("Expires", out _) || cc?.Public == true || (!_options.Shared && cc?.Private == true);
-        if (explicitFreshness)
-        {
-            return true;
-        }
+            || response.Content.Headers.NonValidated.Contains("Expires") || cc?.Public == true || (!_options.Shared && cc?.Private == true);
 
         // Heuristically cacheable (RFC 9110 §15.1) - but only worth storing (and buffering) if it can be
         // fresh (Last-Modified heuristics, a configured default) or validated (ETag).
-        return Freshness.IsHeuristicallyCacheable(status)
-            && (response.Content.Headers.LastModified is not null || response.Headers.ETag is not null || _options.DefaultLifetime is not null);
+        var worthStoring = explicitFreshness || (Freshness.IsHeuristicallyCacheable(status)
+            && (response.Content.Headers.LastModified is not null || response.Headers.ETag is not null || _options.DefaultLifetime is not null));
+
+        // An event stream is never buffered (its type parsed only for a response that could be stored).
+        return worthStoring && response.Content.Headers.ContentType?.MediaType != "text/event-stream";
     }
 
     private async Task<byte[]?> ReadBoundedAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -68,6 +68,23 @@ public sealed class StoringTests
         Assert.Equal(stored ? "v1" : "v2", await f.BodyAsync(Url, Auth));
     }
 
+    [Theory]
+    [InlineData("text/event-stream", false)]
+    [InlineData("text/event-stream; charset=utf-8", false)]
+    [InlineData("application/json", true)]
+    public async Task S3_an_event_stream_is_never_stored_even_with_explicit_freshness(string contentType, bool stored)
+    {
+        using var f = new CacheFixture((_, n) =>
+        {
+            var response = Response($"v{n}", headers: ("Cache-Control", "max-age=60"));
+            response.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+            return response;
+        });
+        await f.GetAsync(Url);
+
+        Assert.Equal(stored ? "v1" : "v2", await f.BodyAsync(Url));
+    }
+
     [Fact]
     public async Task S3_only_GET_is_stored_and_HEAD_is_answered_from_a_stored_GET()
     {
