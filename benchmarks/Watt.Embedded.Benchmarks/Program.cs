@@ -5,6 +5,7 @@ using Watt.Embedded.Benchmarks;
 //   --loop mounted|native [S]   MountedServiceBenchmarks
 //   --loop-telemetry on|off [S] TelemetryBenchmarks' host with telemetry on or off
 //   --loop-mesh [S]             MeshBenchmarks' GET through the mesh
+//   --loop-mesh-post [S]        MeshBenchmarks' 64 KB POST echo through the mesh
 //   --loop-cache [S]            HttpCacheBenchmarks' fresh hit
 //   --loop-backend [S]          HttpCacheBenchmarks' backend handler with no cache (the hit's baseline)
 switch (args.FirstOrDefault())
@@ -35,6 +36,15 @@ switch (args.FirstOrDefault())
         return;
     }
 
+    case "--loop-mesh-post":
+    {
+        var mesh = new MeshBenchmarks();
+        await mesh.Setup();
+        await Loop("mesh post", args.ElementAtOrDefault(1), mesh.MeshPost, batch: 100);
+        await mesh.Cleanup();
+        return;
+    }
+
     case "--loop-cache":
     {
         var cache = new HttpCacheBenchmarks();
@@ -56,18 +66,18 @@ switch (args.FirstOrDefault())
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 
-static async Task Loop(string name, string? seconds, Func<Task> call)
+static async Task Loop(string name, string? seconds, Func<Task> call, int batch = 10_000)
 {
     var until = DateTime.UtcNow.AddSeconds(seconds is null ? 10 : int.Parse(seconds));
     long n = 0;
     while (DateTime.UtcNow < until)
     {
-        for (var i = 0; i < 10_000; i++)
+        for (var i = 0; i < batch; i++)
         {
             await call();
         }
 
-        n += 10_000;
+        n += batch;
     }
 
     Console.WriteLine($"{name}: {n} requests");

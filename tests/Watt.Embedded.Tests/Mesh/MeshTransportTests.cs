@@ -61,6 +61,55 @@ public sealed class MeshTransportTests
         Assert.StartsWith("mesh-", seen["connectionId"].GetString());
     }
 
+    public static TheoryData<string> Contents => ["bytes", "bytes with offset", "memory", "form", "json", "stream", "derived bytes"];
+
+    private static HttpContent Content(string kind) => kind switch
+    {
+        "bytes" => new ByteArrayContent("héllo"u8.ToArray()),
+        "bytes with offset" => new ByteArrayContent("xxhéllo!!"u8.ToArray(), 2, 6),
+        "memory" => new ReadOnlyMemoryContent("héllo"u8.ToArray()),
+        "form" => new FormUrlEncodedContent([new("a", "1"), new("b", "é")]),
+        "json" => JsonContent.Create(new { a = 1 }),
+        "stream" => new StreamContent(new MemoryStream("héllo"u8.ToArray())),
+        _ => new UpperCaseContent("héllo"u8.ToArray()),
+    };
+
+    // A ByteArrayContent whose serialization differs from its buffer: its bytes must be the serialized ones.
+    private sealed class UpperCaseContent(byte[] bytes) : ByteArrayContent(bytes)
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
+            stream.WriteAsync(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(bytes).ToUpperInvariant())).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = -1;
+            return false;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Contents))]
+    public async Task A_request_body_arrives_exactly_whatever_kind_of_content_carries_it(string kind)
+    {
+        await using var host = await StartAsync(app => app.MapPost("/body", async (HttpContext c) =>
+        {
+            var body = new MemoryStream();
+            await c.Request.Body.CopyToAsync(body);
+            return Convert.ToBase64String(body.ToArray()) + " " + (c.Request.ContentLength?.ToString() ?? "-");
+        }));
+        using var expected = Content(kind);
+        var bytes = await expected.ReadAsByteArrayAsync();
+
+        var seen = await (await Client(host).PostAsync("http://echo.plt.local/body", Content(kind))).Content.ReadAsStringAsync();
+
+        Assert.Equal(Convert.ToBase64String(bytes), seen.Split(' ')[0]);
+        Assert.True(bytes.Length > 0, kind);
+        if (kind is "bytes" or "bytes with offset" or "memory" or "form")
+        {
+            Assert.Equal(bytes.Length.ToString(), seen.Split(' ')[1]);
+        }
+    }
+
     [Fact]
     public async Task Status_reason_headers_content_headers_and_trailers_come_back()
     {

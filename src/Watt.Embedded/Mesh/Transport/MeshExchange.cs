@@ -20,8 +20,10 @@ internal sealed class MeshExchange
     private readonly HttpRequestMessage _request;
     private readonly CancellationToken _callerToken;
     private CancellationTokenSource? _aborted;
-    // Back pressure at 64 KB in flight, as Kestrel's defaults; one options object for every pipe.
-    private static readonly PipeOptions BodyPipeOptions = new(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024, useSynchronizationContext: false);
+    // Back pressure at 256 KB in flight per direction: memory stays bounded, and a body of up to that size
+    // passes without the writer waiting for the reader (each wait is a hand-over between threads); one
+    // options object for every pipe.
+    private static readonly PipeOptions BodyPipeOptions = new(pauseWriterThreshold: 256 * 1024, resumeWriterThreshold: 128 * 1024, useSynchronizationContext: false);
 
     // The end of the service's request, without a delegate made per request.
     private static readonly Func<object, Exception?, Task> CompleteResponse = static (state, error) => ((MeshExchange)state).CompleteResponseAsync(error);
@@ -168,9 +170,25 @@ internal sealed class MeshExchange
             return;
         }
 
+        if (IsInMemory(content))
+        {
+            // The caller's bytes are already in memory: the service reads them where they are (a read-only
+            // stream over the caller's buffer), with no pipe, no copy and no task to fill it.
+            _features.Get<IHttpRequestFeature>()!.Body = content.ReadAsStream(_callerToken);
+            return;
+        }
+
         _requestPipe = new Pipe(BodyPipeOptions);
         _features.Get<IHttpRequestFeature>()!.Body = _requestPipe.Reader.AsStream();
         _ = CopyRequestBodyAsync(content, _requestPipe.Writer);
+    }
+
+    // Contents whose read stream is a view of the bytes they hold (their own types, not subclasses, which may
+    // produce other bytes when serialized).
+    private static bool IsInMemory(HttpContent content)
+    {
+        var type = content.GetType();
+        return type == typeof(ByteArrayContent) || type == typeof(StringContent) || type == typeof(ReadOnlyMemoryContent) || type == typeof(FormUrlEncodedContent);
     }
 
     private async Task CopyRequestBodyAsync(HttpContent content, PipeWriter writer)
