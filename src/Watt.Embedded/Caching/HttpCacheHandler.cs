@@ -233,6 +233,17 @@ public sealed class HttpCacheHandler : DelegatingHandler
 
     private async Task<HttpResponseMessage> FetchCoalescedAsync(string key, HttpRequestMessage request, string forward, CancellationToken cancellationToken)
     {
+        if (_options.UncacheableMemory > TimeSpan.Zero && _coalescer.IsUncacheable(key, Now()))
+        {
+            // Hit-for-miss: the last response could not be stored, so this one goes upstream at once; should it
+            // be storable now, it is stored and the key is coalesced again.
+            var sentAt = Now();
+            var direct = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var (passed, entry) = await StoreAsync(key, request, direct, sentAt, Forward(forward), cancellationToken).ConfigureAwait(false);
+            RememberStorability(key, entry);
+            return passed;
+        }
+
         if (!_coalescer.TryLead(key, out var lead))
         {
             var shared = await lead.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -254,11 +265,21 @@ public sealed class HttpCacheHandler : DelegatingHandler
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             var (result, entry) = await StoreAsync(key, request, response, requestTime, Forward(forward), cancellationToken).ConfigureAwait(false);
             stored = entry;
+            RememberStorability(key, entry);
             return result;
         }
         finally
         {
             _coalescer.Complete(key, lead, stored);
+        }
+    }
+
+    // A response that was not stored makes the key's next misses skip coalescing for a while; a stored one ends that.
+    private void RememberStorability(string key, CacheEntry? stored)
+    {
+        if (_options.UncacheableMemory > TimeSpan.Zero)
+        {
+            _coalescer.SetUncacheable(key, stored is null ? Now() + _options.UncacheableMemory : null);
         }
     }
 

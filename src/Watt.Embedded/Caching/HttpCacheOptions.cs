@@ -37,6 +37,14 @@ public sealed class HttpCacheOptions
     /// <summary>The response header whose comma-separated values tag an entry. Default <c>X-Cache-Tags</c>.</summary>
     public string TagHeader { get; set; } = "X-Cache-Tags";
 
+    /// <summary>
+    /// How long a URL whose last response could not be stored (no freshness or validator, <c>no-store</c>,
+    /// too large, an error status...) sends its misses upstream at once instead of coalescing them: waiting
+    /// for another caller's response that cannot be reused only doubles the wait (Varnish's hit-for-miss).
+    /// Default one minute; <see cref="TimeSpan.Zero"/> always coalesces.
+    /// </summary>
+    public TimeSpan UncacheableMemory { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The cache's name in the <c>Cache-Status</c> header (RFC 9211). Default <c>Watt</c>.</summary>
     public string Name { get; set; } = "Watt";
 

@@ -24,6 +24,11 @@ internal sealed class HttpCacheOptionsValidator : IValidateOptions<HttpCacheOpti
             errors.Add($"{owner}: DefaultLifetime must not be negative (was {lifetime}).");
         }
 
+        if (options.UncacheableMemory < TimeSpan.Zero)
+        {
+            errors.Add($"{owner}: UncacheableMemory must not be negative (was {options.UncacheableMemory}).");
+        }
+
         if (string.IsNullOrWhiteSpace(options.TagHeader) || string.IsNullOrWhiteSpace(options.Name))
         {
             errors.Add($"{owner}: TagHeader and Name must not be empty.");

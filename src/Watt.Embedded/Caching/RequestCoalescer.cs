@@ -5,11 +5,56 @@ namespace Watt.Embedded.Caching;
 /// <summary>
 /// Collapses concurrent identical cache misses into one upstream request: the first caller leads, the
 /// others wait for the entry it stores (RFC 9111 §4 allows reusing it for them if it fits their request).
+/// A key whose last response could not be stored is remembered for a while (what Varnish calls
+/// hit-for-miss): its misses go upstream at once instead of queueing behind a leader whose response they
+/// could not reuse anyway.
 /// </summary>
 public sealed class RequestCoalescer
 {
+    // Bound of the keys remembered as not storable; past it, the memory starts over.
+    private const int MaxUncacheableKeys = 10_000;
+
     private readonly ConcurrentDictionary<string, TaskCompletionSource<CacheEntry?>> _inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _revalidating = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _uncacheableUntil = new(StringComparer.Ordinal);
+
+    /// <summary>Whether the last response for <paramref name="key"/> could not be stored, and that is still remembered at <paramref name="now"/>.</summary>
+    internal bool IsUncacheable(string key, DateTimeOffset now)
+    {
+        if (_uncacheableUntil.IsEmpty || !_uncacheableUntil.TryGetValue(key, out var until))
+        {
+            return false;
+        }
+
+        if (until > now)
+        {
+            return true;
+        }
+
+        _uncacheableUntil.TryRemove(new KeyValuePair<string, DateTimeOffset>(key, until));
+        return false;
+    }
+
+    /// <summary>Remembers (until <paramref name="until"/>) or forgets (<see langword="null"/>) that <paramref name="key"/>'s responses are not stored.</summary>
+    internal void SetUncacheable(string key, DateTimeOffset? until)
+    {
+        if (until is not { } value)
+        {
+            if (!_uncacheableUntil.IsEmpty)
+            {
+                _uncacheableUntil.TryRemove(key, out _);
+            }
+
+            return;
+        }
+
+        if (_uncacheableUntil.Count >= MaxUncacheableKeys)
+        {
+            _uncacheableUntil.Clear();
+        }
+
+        _uncacheableUntil[key] = value;
+    }
 
     /// <summary>Claims the one background revalidation of <paramref name="key"/> (stale-while-revalidate).</summary>
     internal bool TryStartRevalidation(string key) => _revalidating.TryAdd(key, 0);

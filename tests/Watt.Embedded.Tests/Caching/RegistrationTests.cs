@@ -45,6 +45,7 @@ public sealed class RegistrationTests
         services.AddHttpClient("bad").AddWattHttpCache(o =>
         {
             o.MaxEntrySize = 0;
+            o.UncacheableMemory = TimeSpan.FromSeconds(-1);
             o.Origins.Add("api.test");
         });
         await using var provider = services.BuildServiceProvider();
@@ -53,5 +54,6 @@ public sealed class RegistrationTests
 
         Assert.Contains("HttpCacheOptions of client 'bad': MaxEntrySize must be greater than 0 (was 0)", error.Message);
         Assert.Contains("Origins entry 'api.test' must be scheme://host[:port]", error.Message);
+        Assert.Contains("HttpCacheOptions of client 'bad': UncacheableMemory must not be negative (was -00:00:01)", error.Message);
     }
 }
