@@ -37,6 +37,10 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
     private readonly IHttpApplication<TContext> _application;
     private readonly ObjectPool<ServiceRequestFeatures<TContext>> _pool;
 
+    // The service's contexts of mesh calls, reused the way a server reuses its own between requests.
+    private readonly ObjectPool<DefaultHttpContext> _meshContexts =
+        new DefaultObjectPool<DefaultHttpContext>(new MeshContextPolicy(), Environment.ProcessorCount * 8);
+
     // The service's captured pipeline; null if its host built none we could capture.
     private readonly ServicePipeline? _direct;
 
@@ -133,7 +137,7 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
             // context of its own, with what its hosting would set up (see ServicePipeline).
             if (_direct is not null)
             {
-                direct = _direct.Enter(null, features, out flow);
+                direct = _direct.Enter(_meshContexts.Get(), features, out flow);
                 await _direct.Pipeline!(direct).ConfigureAwait(false);
             }
             else
@@ -158,6 +162,7 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
             if (direct is not null)
             {
                 _direct!.Exit(direct, flow);
+                _meshContexts.Return(direct);
             }
             else if (context is not null)
             {
@@ -227,6 +232,13 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
     {
         features.Reset();
         _pool.Return(features);
+    }
+
+    private sealed class MeshContextPolicy : IPooledObjectPolicy<DefaultHttpContext>
+    {
+        public DefaultHttpContext Create() => new();
+
+        public bool Return(DefaultHttpContext obj) => true;
     }
 
     private sealed class FeaturesPolicy(ServiceApplication<TContext> owner) : IPooledObjectPolicy<ServiceRequestFeatures<TContext>>

@@ -111,6 +111,34 @@ public sealed class MeshTransportTests
     }
 
     [Fact]
+    public async Task A_mesh_call_sees_nothing_of_the_calls_before_it_in_the_same_service()
+    {
+        await using var host = await StartAsync(app => app.MapGet("/leak", (HttpContext c) =>
+        {
+            var seen = $"{c.Items.Count} {c.User.Identity?.IsAuthenticated} {c.Response.Headers.ContainsKey("X-Before")} {c.Request.Query["n"]} {c.TraceIdentifier}";
+            c.Items["mine"] = 1;
+            c.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity([new("name", "x")], "test"));
+            c.Response.Headers["X-Before"] = "set";
+            return seen;
+        }));
+        var client = Client(host);
+
+        var answers = new List<string>();
+        for (var n = 0; n < 20; n++)
+        {
+            answers.Add(await client.GetStringAsync($"http://echo.plt.local/leak?n={n}"));
+        }
+
+        answers.AddRange(await Task.WhenAll(Enumerable.Range(20, 20).Select(n => client.GetStringAsync($"http://echo.plt.local/leak?n={n}"))));
+        for (var n = 0; n < 40; n++)
+        {
+            Assert.StartsWith($"0 False False {n} ", answers[n], StringComparison.Ordinal);
+        }
+
+        Assert.Equal(40, answers.Select(a => a.Split(' ')[4]).Distinct().Count()); // a trace identifier each
+    }
+
+    [Fact]
     public async Task Status_reason_headers_content_headers_and_trailers_come_back()
     {
         await using var host = await StartAsync(app => app.MapGet("/", async (HttpContext c) =>
