@@ -6,6 +6,7 @@ using Watt.Embedded.Benchmarks;
 //   --loop-telemetry on|off [S] TelemetryBenchmarks' host with telemetry on or off
 //   --loop-mesh [S]             MeshBenchmarks' GET through the mesh
 //   --loop-mesh-post [S]        MeshBenchmarks' 64 KB POST echo through the mesh
+//   --alloc-mesh [N]            what MeshBenchmarks' GET allocates, by type (allocation ticks over N calls)
 //   --loop-cache [S]            HttpCacheBenchmarks' fresh hit
 //   --loop-backend [S]          HttpCacheBenchmarks' backend handler with no cache (the hit's baseline)
 switch (args.FirstOrDefault())
@@ -32,6 +33,35 @@ switch (args.FirstOrDefault())
         var mesh = new MeshBenchmarks();
         await mesh.Setup();
         await Loop("mesh", args.ElementAtOrDefault(1), mesh.MeshGet);
+        await mesh.Cleanup();
+        return;
+    }
+
+    case "--alloc-mesh":
+    {
+        var mesh = new MeshBenchmarks();
+        await mesh.Setup();
+        using var sampler = new Watt.Embedded.Benchmarks.Infrastructure.AllocationSampler();
+        for (var i = 0; i < 50_000; i++)
+        {
+            await mesh.MeshGet();
+        }
+
+        var calls = int.Parse(args.ElementAtOrDefault(1) ?? "500000");
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        sampler.Start();
+        for (var i = 0; i < calls; i++)
+        {
+            await mesh.MeshGet();
+        }
+
+        var perCall = (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)calls;
+        Console.WriteLine($"{perCall:F0} B per call; share of allocation ticks by type:");
+        foreach (var (type, ticks) in sampler.Top(40))
+        {
+            Console.WriteLine($"  {ticks * 100.0 / sampler.Total,5:F1}%  ~{ticks * perCall / sampler.Total,5:F0} B  {type}");
+        }
+
         await mesh.Cleanup();
         return;
     }

@@ -279,7 +279,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
     {
         if (_options.UncacheableMemory > TimeSpan.Zero)
         {
-            _coalescer.SetUncacheable(key, stored is null ? Now() + _options.UncacheableMemory : null);
+            _coalescer.SetUncacheable(key, storable: stored is not null, Now(), _options.UncacheableMemory);
         }
     }
 

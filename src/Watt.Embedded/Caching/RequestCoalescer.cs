@@ -35,10 +35,14 @@ public sealed class RequestCoalescer
         return false;
     }
 
-    /// <summary>Remembers (until <paramref name="until"/>) or forgets (<see langword="null"/>) that <paramref name="key"/>'s responses are not stored.</summary>
-    internal void SetUncacheable(string key, DateTimeOffset? until)
+    /// <summary>
+    /// Remembers for <paramref name="window"/> from <paramref name="now"/> that <paramref name="key"/>'s responses
+    /// are not stored, or forgets it (<paramref name="storable"/>). A key remembered for more than half the window
+    /// still is left as it is (each update of the dictionary's value would allocate).
+    /// </summary>
+    internal void SetUncacheable(string key, bool storable, DateTimeOffset now, TimeSpan window)
     {
-        if (until is not { } value)
+        if (storable)
         {
             if (!_uncacheableUntil.IsEmpty)
             {
@@ -48,12 +52,18 @@ public sealed class RequestCoalescer
             return;
         }
 
+        var until = now + window;
+        if (_uncacheableUntil.TryGetValue(key, out var current) && current - now > window / 2)
+        {
+            return;
+        }
+
         if (_uncacheableUntil.Count >= MaxUncacheableKeys)
         {
             _uncacheableUntil.Clear();
         }
 
-        _uncacheableUntil[key] = value;
+        _uncacheableUntil[key] = until;
     }
 
     /// <summary>Claims the one background revalidation of <paramref name="key"/> (stale-while-revalidate).</summary>

@@ -111,12 +111,16 @@ internal sealed class MeshExchange
     private void BuildFeatures()
     {
         var uri = _request.RequestUri!;
-        var requestHeaders = _request.Headers.NonValidated;
+        // The request's headers, if it has any (a request without headers is not given a collection).
+        var requestHeaders = Caching.RequestHeadersPeek.Of(_request);
         var content = _request.Content;
-        var headers = new HeaderDictionary(requestHeaders.Count + (content is null ? 1 : content.Headers.NonValidated.Count + 2));
-        foreach (var header in requestHeaders)
+        var headers = new HeaderDictionary((requestHeaders?.NonValidated.Count ?? 0) + (content is null ? 1 : content.Headers.NonValidated.Count + 2));
+        if (requestHeaders is not null)
         {
-            headers.Append(header.Key, ToValues(header.Value));
+            foreach (var header in requestHeaders.NonValidated)
+            {
+                headers.Append(header.Key, ToValues(header.Value));
+            }
         }
 
         if (content is not null)
@@ -132,7 +136,7 @@ internal sealed class MeshExchange
             headers.ContentLength = length; // computed lazily by HttpContent, so absent from the enumeration
         }
 
-        headers[Microsoft.Net.Http.Headers.HeaderNames.Host] = _request.Headers.Host ?? uri.Authority;
+        headers[Microsoft.Net.Http.Headers.HeaderNames.Host] = requestHeaders?.Host ?? uri.Authority;
         var pathAndQuery = uri.PathAndQuery;
         var queryIndex = pathAndQuery.IndexOf('?');
         var rawPath = queryIndex < 0 ? pathAndQuery : pathAndQuery[..queryIndex];
