@@ -137,23 +137,4 @@ public sealed class StoringTests
         Assert.Equal("v1", await f.BodyAsync("http://cached.test/a"));
         Assert.Equal("v3", await f.BodyAsync("http://other.test/a"));
     }
-
-    [Fact]
-    public async Task S4_1_Vary_keeps_one_variant_per_request_header_value_and_Vary_star_is_never_stored()
-    {
-        using var f = new CacheFixture((r, n) => r.RequestUri!.AbsolutePath == "/star"
-            ? Response($"star {n}", headers: [("Cache-Control", "max-age=60"), ("Vary", "*")])
-            : Response($"{r.Headers.AcceptLanguage} {n}", headers: [("Cache-Control", "max-age=60"), ("Vary", "Accept-Language")]));
-        void De(HttpRequestMessage r) => r.Headers.TryAddWithoutValidation("Accept-Language", "de");
-        void Fr(HttpRequestMessage r) => r.Headers.TryAddWithoutValidation("Accept-Language", "fr");
-
-        Assert.Equal("de 1", await f.BodyAsync(Url, De));
-        Assert.Equal("fr 2", await f.BodyAsync(Url, Fr));
-        Assert.Equal("de 1", await f.BodyAsync(Url, De));
-        Assert.Equal("fr 2", await f.BodyAsync(Url, Fr));
-        Assert.Equal(" 3", await f.BodyAsync(Url));
-
-        await f.GetAsync("http://api.test/star");
-        Assert.Equal("star 5", await f.BodyAsync("http://api.test/star"));
-    }
 }
