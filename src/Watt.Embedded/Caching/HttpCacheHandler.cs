@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using Watt.Embedded.Caching.Stores;
+using Watt.Embedded.Http;
 
 namespace Watt.Embedded.Caching;
 
@@ -233,11 +234,11 @@ public sealed class HttpCacheHandler : DelegatingHandler
 
     private async Task<HttpResponseMessage> FetchCoalescedAsync(string key, HttpRequestMessage request, string forward, CancellationToken cancellationToken)
     {
-        if (_options.UncacheableMemory > TimeSpan.Zero && _coalescer.IsUncacheable(key, Now()))
+        var sentAt = Now();
+        if (_options.UncacheableMemory > TimeSpan.Zero && _coalescer.IsUncacheable(key, sentAt))
         {
             // Hit-for-miss: the last response could not be stored, so this one goes upstream at once; should it
             // be storable now, it is stored and the key is coalesced again.
-            var sentAt = Now();
             var direct = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             var (passed, entry) = await StoreAsync(key, request, direct, sentAt, Forward(forward), cancellationToken).ConfigureAwait(false);
             RememberStorability(key, entry);

@@ -112,7 +112,7 @@ internal sealed class MeshExchange
     {
         var uri = _request.RequestUri!;
         // The request's headers, if it has any (a request without headers is not given a collection).
-        var requestHeaders = Caching.RequestHeadersPeek.Of(_request);
+        var requestHeaders = Http.RequestHeadersPeek.Of(_request);
         var content = _request.Content;
         var headers = new HeaderDictionary((requestHeaders?.NonValidated.Count ?? 0) + (content is null ? 1 : content.Headers.NonValidated.Count + 2));
         if (requestHeaders is not null)

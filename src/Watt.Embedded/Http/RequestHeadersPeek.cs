@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 
-namespace Watt.Embedded.Caching;
+namespace Watt.Embedded.Http;
 
 /// <summary>
 /// Whether a request carries headers, without creating its header collection: <see cref="HttpRequestMessage.Headers"/>
