@@ -42,17 +42,22 @@ internal sealed class HeaderTemplate
     /// <summary>Adds one header.</summary>
     public HeaderTemplate Add(string name, params string[] values)
     {
+        AddTo(_headers, name, values);
+        _added.Add(new(name, values));
+        return this;
+    }
+
+    /// <summary>Adds a header as stored, without validation (a single value without allocating an enumeration).</summary>
+    internal static void AddTo(HttpHeaders target, string name, string[] values)
+    {
         if (values.Length == 1)
         {
-            _headers.TryAddWithoutValidation(name, values[0]);
+            target.TryAddWithoutValidation(name, values[0]);
         }
         else
         {
-            _headers.TryAddWithoutValidation(name, values);
+            target.TryAddWithoutValidation(name, values);
         }
-
-        _added.Add(new(name, values));
-        return this;
     }
 
     /// <summary>Copies the template into <paramref name="target"/>, a header collection of the same kind with no header yet.</summary>
@@ -66,14 +71,7 @@ internal sealed class HeaderTemplate
 
         foreach (var (name, values) in _added)
         {
-            if (values.Length == 1)
-            {
-                target.TryAddWithoutValidation(name, values[0]);
-            }
-            else
-            {
-                target.TryAddWithoutValidation(name, values);
-            }
+            AddTo(target, name, values);
         }
     }
 

@@ -256,15 +256,14 @@ public sealed class HttpCacheHandler : DelegatingHandler
 
             var requestTime = Now();
             var own = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            return (await StoreAsync(key, request, own, requestTime, "fwd=" + forward, cancellationToken).ConfigureAwait(false)).Response;
+            return (await StoreAsync(key, request, own, requestTime, Forward(forward), cancellationToken).ConfigureAwait(false)).Response;
         }
 
         CacheEntry? stored = null;
         try
         {
-            var requestTime = Now();
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var (result, entry) = await StoreAsync(key, request, response, requestTime, Forward(forward), cancellationToken).ConfigureAwait(false);
+            var (result, entry) = await StoreAsync(key, request, response, sentAt, Forward(forward), cancellationToken).ConfigureAwait(false);
             stored = entry;
             RememberStorability(key, entry);
             return result;
@@ -586,9 +585,11 @@ public sealed class HttpCacheHandler : DelegatingHandler
     /// <summary>A fresh hit (§4.2): the stored response with the headers prepared for this second of its age.</summary>
     private HttpResponseMessage RespondFresh(CacheEntry entry, HttpRequestMessage request, bool head, TimeSpan age, long ttl)
     {
-        if (head || IsNotModifiedFor(request, entry))
+        var notModified = IsNotModifiedFor(request, entry);
+        if (notModified || head)
         {
-            return Respond(entry, request, head, age, $"{_options.Name}; hit; ttl={ttl.ToString(CultureInfo.InvariantCulture)}");
+            var cacheStatus = $"{_options.Name}; hit; ttl={ttl.ToString(CultureInfo.InvariantCulture)}";
+            return notModified ? NotModified(entry, request, age, cacheStatus) : Build(entry, request, head, age, cacheStatus);
         }
 
         var response = new HttpResponseMessage(entry.Status) { RequestMessage = request, Content = new ByteArrayContent(entry.Body) };
@@ -597,17 +598,24 @@ public sealed class HttpCacheHandler : DelegatingHandler
         return response;
     }
 
-    private static HttpResponseMessage Respond(CacheEntry entry, HttpRequestMessage request, bool head, TimeSpan? age, string cacheStatus)
-    {
-        if (age is not null && IsNotModifiedFor(request, entry))
-        {
-            var notModified = new HttpResponseMessage(HttpStatusCode.NotModified) { RequestMessage = request };
-            AddHeaders(notModified.Headers, entry.ServedHeaders);
-            notModified.Headers.TryAddWithoutValidation("Age", entry.AgeText(WholeSeconds(age.Value)));
-            notModified.Headers.TryAddWithoutValidation("Cache-Status", cacheStatus);
-            return notModified;
-        }
+    /// <summary>A response from <paramref name="entry"/>: a 304 to a client's own conditional request it satisfies (§4.3.2), else the stored response.</summary>
+    private static HttpResponseMessage Respond(CacheEntry entry, HttpRequestMessage request, bool head, TimeSpan? age, string cacheStatus) =>
+        age is { } served && IsNotModifiedFor(request, entry)
+            ? NotModified(entry, request, served, cacheStatus)
+            : Build(entry, request, head, age, cacheStatus);
 
+    private static HttpResponseMessage NotModified(CacheEntry entry, HttpRequestMessage request, TimeSpan age, string cacheStatus)
+    {
+        var notModified = new HttpResponseMessage(HttpStatusCode.NotModified) { RequestMessage = request };
+        AddHeaders(notModified.Headers, entry.ServedHeaders);
+        notModified.Headers.TryAddWithoutValidation("Age", entry.AgeText(WholeSeconds(age)));
+        notModified.Headers.TryAddWithoutValidation("Cache-Status", cacheStatus);
+        return notModified;
+    }
+
+    /// <summary>The stored response (HEAD: without its body), with <c>Age</c> when served from the store (<paramref name="age"/> set).</summary>
+    private static HttpResponseMessage Build(CacheEntry entry, HttpRequestMessage request, bool head, TimeSpan? age, string cacheStatus)
+    {
         var response = new HttpResponseMessage(entry.Status)
         {
             RequestMessage = request,
@@ -635,14 +643,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
     {
         foreach (var header in headers)
         {
-            if (header.Value.Length == 1)
-            {
-                target.TryAddWithoutValidation(header.Key, header.Value[0]);
-            }
-            else
-            {
-                target.TryAddWithoutValidation(header.Key, header.Value);
-            }
+            HeaderTemplate.AddTo(target, header.Key, header.Value);
         }
     }
 
