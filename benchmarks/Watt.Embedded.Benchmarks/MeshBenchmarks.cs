@@ -22,7 +22,7 @@ namespace Watt.Embedded.Benchmarks;
 /// Targets: (b) at most 2x (a); (b) at least 2x faster than (c) and 10x faster than (d); (b) allocates at
 /// most 2 KB more than (a) for the small GET. A last row shows the floor under (b) that is not the mesh's: a
 /// client from IHttpClientFactory (with the factory's default handlers) whose primary handler answers at once
-/// with the same bytes, no transport and no service.
+/// with the same bytes, no transport and no service; and the same with a plain HttpClient (no factory handlers).
 /// </summary>
 [MemoryDiagnoser]
 public class MeshBenchmarks
@@ -36,6 +36,7 @@ public class MeshBenchmarks
     private HttpClient _testClient = null!;
     private HttpClient _loopback = null!;
     private HttpClient _floor = null!;
+    private HttpClient _plainFloor = null!;
     private RequestDelegate _json = null!;
     private IServiceProvider _jsonServices = null!;
 
@@ -90,6 +91,7 @@ public class MeshBenchmarks
         floor.AddHttpClient(Options.DefaultName).ConfigurePrimaryHttpMessageHandler(() => new AnswerAtOnce(json));
         _floor = floor.BuildServiceProvider().GetRequiredService<IHttpClientFactory>().CreateClient();
         _floor.BaseAddress = new Uri("http://svc.plt.local/");
+        _plainFloor = new HttpClient(new AnswerAtOnce(json)) { BaseAddress = new Uri("http://svc.plt.local/") };
     }
 
     [GlobalCleanup]
@@ -128,6 +130,10 @@ public class MeshBenchmarks
     [Benchmark(Description = "floor under (b): factory HttpClient answered at once")]
     [BenchmarkCategory("get")]
     public async Task<byte[]> FloorGet() => await Get(_floor);
+
+    [Benchmark(Description = "floor under (b): plain HttpClient answered at once")]
+    [BenchmarkCategory("get")]
+    public async Task<byte[]> PlainFloorGet() => await Get(_plainFloor);
 
     [Benchmark(Description = "(b) POST 64 KB echo: mesh")]
     [BenchmarkCategory("post")]

@@ -7,6 +7,7 @@ using Watt.Embedded.Benchmarks;
 //   --loop-mesh [S]             MeshBenchmarks' GET through the mesh
 //   --loop-mesh-post [S]        MeshBenchmarks' 64 KB POST echo through the mesh
 //   --alloc-mesh [N]            what MeshBenchmarks' GET allocates, by type (allocation ticks over N calls)
+//   --alloc-telemetry on|off [N] the same for TelemetryBenchmarks' mounted GET with telemetry on or off
 //   --loop-cache [S]            HttpCacheBenchmarks' fresh hit
 //   --loop-backend [S]          HttpCacheBenchmarks' backend handler with no cache (the hit's baseline)
 switch (args.FirstOrDefault())
@@ -41,28 +42,16 @@ switch (args.FirstOrDefault())
     {
         var mesh = new MeshBenchmarks();
         await mesh.Setup();
-        using var sampler = new Watt.Embedded.Benchmarks.Infrastructure.AllocationSampler();
-        for (var i = 0; i < 50_000; i++)
-        {
-            await mesh.MeshGet();
-        }
-
-        var calls = int.Parse(args.ElementAtOrDefault(1) ?? "500000");
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        sampler.Start();
-        for (var i = 0; i < calls; i++)
-        {
-            await mesh.MeshGet();
-        }
-
-        var perCall = (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)calls;
-        Console.WriteLine($"{perCall:F0} B per call; share of allocation ticks by type:");
-        foreach (var (type, ticks) in sampler.Top(40))
-        {
-            Console.WriteLine($"  {ticks * 100.0 / sampler.Total,5:F1}%  ~{ticks * perCall / sampler.Total,5:F0} B  {type}");
-        }
-
+        await AllocationsByType(mesh.MeshGet, args.ElementAtOrDefault(1));
         await mesh.Cleanup();
+        return;
+    }
+
+    case "--alloc-telemetry" when args.Length >= 2:
+    {
+        var (host, server) = await TelemetryBenchmarks.Start(on: args[1] == "on");
+        await AllocationsByType(() => server.SendAsync("/svc/hello"), args.ElementAtOrDefault(2));
+        await host.StopAsync();
         return;
     }
 
@@ -111,4 +100,28 @@ static async Task Loop(string name, string? seconds, Func<Task> call, int batch 
     }
 
     Console.WriteLine($"{name}: {n} requests");
+}
+
+static async Task AllocationsByType(Func<Task> call, string? count)
+{
+    using var sampler = new Watt.Embedded.Benchmarks.Infrastructure.AllocationSampler();
+    for (var i = 0; i < 50_000; i++)
+    {
+        await call();
+    }
+
+    var calls = int.Parse(count ?? "500000");
+    var before = GC.GetTotalAllocatedBytes(precise: true);
+    sampler.Start();
+    for (var i = 0; i < calls; i++)
+    {
+        await call();
+    }
+
+    var perCall = (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)calls;
+    Console.WriteLine($"{perCall:F0} B per call; share of allocation ticks by type:");
+    foreach (var (type, ticks) in sampler.Top(40))
+    {
+        Console.WriteLine($"  {ticks * 100.0 / sampler.Total,5:F1}%  ~{ticks * perCall / sampler.Total,5:F0} B  {type}");
+    }
 }
