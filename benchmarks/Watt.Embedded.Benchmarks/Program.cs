@@ -3,6 +3,8 @@ using Watt.Embedded.Benchmarks;
 
 // For profilers (perf, dotnet-trace): one benchmark's call in a plain loop for a fixed number of seconds.
 //   --loop mounted|native [S]   MountedServiceBenchmarks
+//   --interleave-mounted [R]    native and mounted in alternating blocks, R rounds (default 30): the median
+//                               ratio of neighbouring blocks, which the machine's slow drifts move far less
 //   --loop-telemetry on|off [S] TelemetryBenchmarks' host with telemetry on or off
 //   --loop-mesh [S]             MeshBenchmarks' GET through the mesh
 //   --loop-mesh-post [S]        MeshBenchmarks' 64 KB POST echo through the mesh
@@ -17,6 +19,15 @@ switch (args.FirstOrDefault())
         var bench = new MountedServiceBenchmarks();
         await bench.Setup();
         await Loop(args[1], args.ElementAtOrDefault(2), args[1] == "mounted" ? bench.Mounted : bench.Native);
+        await bench.Cleanup();
+        return;
+    }
+
+    case "--interleave-mounted":
+    {
+        var bench = new MountedServiceBenchmarks();
+        await bench.Setup();
+        await Interleave(("native", bench.Native), ("mounted", bench.Mounted), args.ElementAtOrDefault(1));
         await bench.Cleanup();
         return;
     }
@@ -124,4 +135,52 @@ static async Task AllocationsByType(Func<Task> call, string? count)
     {
         Console.WriteLine($"  {ticks * 100.0 / sampler.Total,5:F1}%  ~{ticks * perCall / sampler.Total,5:F0} B  {type}");
     }
+}
+
+// Baseline and candidate in alternating blocks of calls: each candidate block is compared with the baseline
+// blocks next to it, so a drift of the machine's speed (CPU taken by neighbours) moves both alike.
+static async Task Interleave((string Name, Func<Task> Call) baseline, (string Name, Func<Task> Call) candidate, string? rounds)
+{
+    const int Block = 20_000;
+    async Task<double> Time(Func<Task> call)
+    {
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (var i = 0; i < Block; i++)
+        {
+            await call();
+        }
+
+        return System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalNanoseconds / Block;
+    }
+
+    for (var i = 0; i < 10; i++)
+    {
+        await Time(baseline.Call);
+        await Time(candidate.Call);
+    }
+
+    var n = int.Parse(rounds ?? "30");
+    var a = new List<double>();
+    var b = new List<double>();
+    var ratios = new List<double>();
+    var previous = await Time(baseline.Call);
+    for (var r = 0; r < n; r++)
+    {
+        var c = await Time(candidate.Call);
+        var next = await Time(baseline.Call);
+        a.Add(previous);
+        b.Add(c);
+        ratios.Add(c / ((previous + next) / 2));
+        previous = next;
+    }
+
+    static double Median(List<double> v)
+    {
+        var s = v.Order().ToArray();
+        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
+    }
+
+    var sorted = ratios.Order().ToArray();
+    Console.WriteLine($"{baseline.Name}: median {Median(a):F0} ns; {candidate.Name}: median {Median(b):F0} ns; " +
+        $"ratio of neighbouring blocks: median {Median(ratios):F3} (quartiles {sorted[sorted.Length / 4]:F3}-{sorted[sorted.Length * 3 / 4]:F3}, {n} rounds)");
 }

@@ -70,7 +70,12 @@ internal class LayeredFeatureCollection : IFeatureCollection
 
     public bool IsReadOnly => false;
 
-    public int Revision => _revision + (_defaults?.Revision ?? 0);
+    // The layer's own revision only. The service's context reads the revision on every feature access (to
+    // know whether its cached features still hold); adding the host's meant a second interface call on each.
+    // The host's collection does not change while the service has the request: the host's pipeline waits
+    // for the service, and what the host set before is read fresh, the service's context being initialized
+    // over this layer for each request.
+    public int Revision => _revision;
 
     public object? this[Type key]
     {
