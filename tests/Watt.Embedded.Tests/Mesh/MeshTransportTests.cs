@@ -139,6 +139,143 @@ public sealed class MeshTransportTests
     }
 
     [Fact]
+    public async Task Reused_request_state_keeps_calls_apart_however_each_one_ends()
+    {
+        // The transport reuses a call's state (pipe, features, header dictionaries) once both sides are done.
+        // Calls that end in every way a call can end run together; each must see only its own request and
+        // give back only its own response.
+        await using var host = await StartAsync(app => app.MapMethods("/mix", ["GET", "POST"], async (HttpContext c) =>
+        {
+            var n = c.Request.Query["n"].ToString();
+            var mode = int.Parse(c.Request.Query["mode"]!, System.Globalization.CultureInfo.InvariantCulture);
+            if (c.Request.Headers.ContainsKey("X-Only-6") || c.Features.Get<IItemsFeature>()?.Items.Count > 0)
+            {
+                throw new InvalidOperationException("state of an earlier call");
+            }
+
+            c.Response.Headers["X-N"] = n;
+            c.Response.StatusCode = 200 + (mode % 3);
+            c.Features.Get<IHttpResponseFeature>()!.ReasonPhrase = mode == 7 ? "Seven" : null;
+            var feature = System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(c.Features.Get<IHttpRequestFeature>());
+            switch (mode)
+            {
+                case 1 or 2: // the caller drops or cancels while the service is still writing
+                    await c.Response.WriteAsync($"n={n};");
+                    await c.Response.Body.FlushAsync();
+                    await Task.Delay(Timeout.Infinite, c.RequestAborted).ContinueWith(_ => { });
+                    return;
+                case 3:
+                    throw new InvalidOperationException("fails");
+                case 5:
+                    var body = await new StreamReader(c.Request.Body).ReadToEndAsync();
+                    await c.Response.WriteAsync($"n={n};body={body};feature={feature}");
+                    return;
+                case 6:
+                    c.Response.Headers["X-Only-6"] = "yes";
+                    c.Response.AppendTrailer("X-Trailer-N", n);
+                    break;
+            }
+
+            c.Items["mine"] = n;
+            await c.Response.WriteAsync($"n={n};feature={feature}");
+        }));
+        var client = Client(host);
+
+        async Task<string?> Call(int n)
+        {
+            var mode = n % 8;
+            var uri = $"http://echo.plt.local/mix?n={n}&mode={mode}";
+            switch (mode)
+            {
+                case 1:
+                {
+                    var response = await client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead);
+                    response.Dispose();
+                    return null;
+                }
+
+                case 2:
+                {
+                    using var cts = new CancellationTokenSource();
+                    using var response = await client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+                    var stream = await response.Content.ReadAsStreamAsync(cts.Token);
+                    var first = new byte[64];
+                    Assert.Equal($"n={n};", Encoding.UTF8.GetString(first, 0, await stream.ReadAsync(first, cts.Token)));
+                    cts.Cancel();
+                    await Assert.ThrowsAnyAsync<Exception>(async () => await stream.ReadAsync(first, cts.Token));
+                    return null;
+                }
+
+                case 3:
+                {
+                    using var response = await client.GetAsync(uri);
+                    Assert.Equal(500, (int)response.StatusCode);
+                    return null;
+                }
+
+                case 4: // read to the end, never disposed
+                {
+                    var response = await client.GetAsync(uri);
+                    return Check(n, response, await response.Content.ReadAsStringAsync());
+                }
+
+                case 5:
+                {
+                    using var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes($"body of {n}")));
+                    using var response = await client.PostAsync(uri, content);
+                    var text = await response.Content.ReadAsStringAsync();
+                    Assert.StartsWith($"n={n};body=body of {n};", text, StringComparison.Ordinal);
+                    return Check(n, response, text);
+                }
+
+                default:
+                {
+                    using var response = await client.GetAsync(uri);
+                    return Check(n, response, await response.Content.ReadAsStringAsync());
+                }
+            }
+        }
+
+        static string Check(int n, HttpResponseMessage response, string text)
+        {
+            var mode = n % 8;
+            Assert.StartsWith($"n={n};", text, StringComparison.Ordinal);
+            Assert.Equal(200 + (mode % 3), (int)response.StatusCode);
+            Assert.Equal(n.ToString(System.Globalization.CultureInfo.InvariantCulture), response.Headers.GetValues("X-N").Single());
+            Assert.Equal(mode == 6, response.Headers.Contains("X-Only-6"));
+            Assert.Equal(mode == 7 ? "Seven" : null, mode == 7 ? response.ReasonPhrase : null);
+            if (mode != 7)
+            {
+                Assert.NotEqual("Seven", response.ReasonPhrase);
+            }
+
+            Assert.Equal(mode == 6 ? [n.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [], response.TrailingHeaders.TryGetValues("X-Trailer-N", out var t) ? t : []);
+            return text[(text.LastIndexOf("feature=", StringComparison.Ordinal) + 8)..];
+        }
+
+        // One after another, calls that end normally: the same state serves call after call.
+        var features = new List<string?>();
+        foreach (var n in Enumerable.Range(0, 8).SelectMany(k => new[] { 8 * k, 8 * k + 6, 8 * k + 7 }))
+        {
+            features.Add(await Call(n));
+        }
+
+        Assert.True(features.Distinct().Count() <= 6, $"request state was not reused: {features.Distinct().Count()} distinct of {features.Count}");
+
+        // One after another, every way of ending in turn; then all at once, three times over.
+        for (var n = 100; n < 164; n++)
+        {
+            await Call(n);
+        }
+
+        // All at once, three times over.
+        for (var round = 0; round < 3; round++)
+        {
+            await Task.WhenAll(Enumerable.Range(1000 + round * 200, 200).Select(Call));
+        }
+    }
+
+    [Fact]
     public async Task Status_reason_headers_content_headers_and_trailers_come_back()
     {
         await using var host = await StartAsync(app => app.MapGet("/", async (HttpContext c) =>

@@ -26,4 +26,14 @@ internal sealed class MeshConnectionFeature : IHttpConnectionFeature
     public int RemotePort { get; set; }
 
     public int LocalPort { get; set; } = 80;
+
+    /// <summary>Back to a new connection's values, for the next request.</summary>
+    public void Reset()
+    {
+        _id = null;
+        RemoteIpAddress = IPAddress.Loopback;
+        LocalIpAddress = IPAddress.Loopback;
+        RemotePort = 0;
+        LocalPort = 80;
+    }
 }

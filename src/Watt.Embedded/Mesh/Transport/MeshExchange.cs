@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.ObjectPool;
 using Watt.Embedded.Hosting;
 using Watt.Embedded.InProcess;
 
@@ -17,9 +18,14 @@ namespace Watt.Embedded.Mesh.Transport;
 /// </summary>
 internal sealed class MeshExchange
 {
-    private readonly HttpRequestMessage _request;
-    private readonly CancellationToken _callerToken;
-    private CancellationTokenSource? _aborted;
+    // Exchanges are reused, as a server reuses a connection's request state: the pipe, the features, the
+    // header dictionaries. One goes back to the pool once both sides are done with it: the service (its
+    // request ended) and the caller (it disposed the response's content). One that was aborted, upgraded or
+    // given a streamed request body is left to the garbage collector instead, as is one whose caller never
+    // disposes its response.
+    private static readonly ObjectPool<MeshExchange> Pool =
+        new DefaultObjectPool<MeshExchange>(new ExchangePolicy(), Environment.ProcessorCount * 16);
+
     // Back pressure at 256 KB in flight per direction: memory stays bounded, and a body of up to that size
     // passes without the writer waiting for the reader (each wait is a hand-over between threads); one
     // options object for every pipe.
@@ -29,21 +35,32 @@ internal sealed class MeshExchange
     private static readonly Func<object, Exception?, Task> CompleteResponse = static (state, error) => ((MeshExchange)state).CompleteResponseAsync(error);
 
     private readonly Pipe _responsePipe = new(BodyPipeOptions);
-    private readonly TaskCompletionSource<HttpResponseMessage> _response = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly MeshResponseFeature _responseFeature;
     private readonly MeshResponseTrailersFeature _trailers = new();
     private readonly MeshFeatureCollection _features = new();
+    private readonly HttpRequestFeature _requestFeature = new();
+    private readonly HeaderDictionary _requestHeaders = new(8);
+    private readonly MeshRequestLifetimeFeature _lifetime;
+    private readonly MeshConnectionFeature _connection = new();
     private readonly Lock _gate = new();
+
+    private HttpRequestMessage _request = null!;
+    private CancellationToken _callerToken;
+    private CancellationTokenSource? _aborted;
+    private TaskCompletionSource<HttpResponseMessage> _response = null!;
     private Task? _starting;
     private Pipe? _requestPipe;
     private ILogger? _logger;
     private string _service = string.Empty;
 
-    private MeshExchange(HttpRequestMessage request, CancellationToken cancellationToken)
+    // The sides still using the exchange (the service and the caller), and whether it may be reused.
+    private int _users;
+    private bool _reusable;
+
+    private MeshExchange()
     {
-        _request = request;
-        _callerToken = cancellationToken;
         _responseFeature = new MeshResponseFeature(this);
+        _lifetime = new MeshRequestLifetimeFeature(this);
         ResponseBody = new MeshResponseBodyFeature(this, _responsePipe);
     }
 
@@ -87,19 +104,86 @@ internal sealed class MeshExchange
     public static Task<HttpResponseMessage> SendAsync(
         ServiceApplication application, HttpRequestMessage request, WorkerRuntime worker, ILogger logger, string service, CancellationToken cancellationToken)
     {
-        var exchange = new MeshExchange(request, cancellationToken) { _logger = logger, _service = service };
+        var exchange = Pool.Get();
+        exchange.Begin(request, logger, service, cancellationToken);
         exchange.BuildFeatures();
         exchange.StartRequestBody();
-        _ = exchange.RunAsync(application, worker);
         var response = exchange._response.Task;
-        return response.IsCompleted ? response : exchange.WaitForResponseAsync(cancellationToken);
+        _ = exchange.RunAsync(application, worker);
+        return response.IsCompleted ? response : exchange.WaitForResponseAsync(response, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> WaitForResponseAsync(CancellationToken cancellationToken)
+    private void Begin(HttpRequestMessage request, ILogger logger, string service, CancellationToken cancellationToken)
+    {
+        _request = request;
+        _callerToken = cancellationToken;
+        _logger = logger;
+        _service = service;
+        _response = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _users = 2;
+        _reusable = true;
+    }
+
+    /// <summary>
+    /// The caller is done with the response's content (it disposed it): the exchange is reused once the
+    /// service is done too.
+    /// </summary>
+    public void CallerDone() => Release();
+
+    private void Release()
+    {
+        if (Interlocked.Decrement(ref _users) != 0)
+        {
+            return;
+        }
+
+        bool reusable;
+        lock (_gate)
+        {
+            reusable = _reusable;
+        }
+
+        if (reusable)
+        {
+            Reset();
+            Pool.Return(this);
+        }
+    }
+
+    private void NotReusable()
+    {
+        lock (_gate)
+        {
+            _reusable = false;
+        }
+    }
+
+    // Both sides are done: the pipe's reader and writer are complete, nothing refers to this request's state.
+    private void Reset()
+    {
+        _responsePipe.Reset();
+        _responseFeature.Reset();
+        _trailers.Reset();
+        _features.Reset();
+        _requestHeaders.IsReadOnly = false;
+        _requestHeaders.Clear();
+        _connection.Reset();
+        _request = null!;
+        _callerToken = default;
+        _aborted = null;
+        _response = null!;
+        _starting = null;
+        _requestPipe = null;
+        _logger = null;
+        _service = string.Empty;
+        AbortReason = null;
+    }
+
+    private async Task<HttpResponseMessage> WaitForResponseAsync(Task<HttpResponseMessage> response, CancellationToken cancellationToken)
     {
         try
         {
-            return await _response.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await response.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -114,7 +198,7 @@ internal sealed class MeshExchange
         // The request's headers, if it has any (a request without headers is not given a collection).
         var requestHeaders = Http.RequestHeadersPeek.Of(_request);
         var content = _request.Content;
-        var headers = new HeaderDictionary((requestHeaders?.NonValidated.Count ?? 0) + (content is null ? 1 : content.Headers.NonValidated.Count + 2));
+        var headers = _requestHeaders;
         if (requestHeaders is not null)
         {
             foreach (var header in requestHeaders.NonValidated)
@@ -140,26 +224,24 @@ internal sealed class MeshExchange
         var pathAndQuery = uri.PathAndQuery;
         var queryIndex = pathAndQuery.IndexOf('?');
         var rawPath = queryIndex < 0 ? pathAndQuery : pathAndQuery[..queryIndex];
-        var request = new HttpRequestFeature
-        {
-            Protocol = _request.Version.Major >= 2 ? "HTTP/2" : "HTTP/1.1",
-            Scheme = uri.Scheme,
-            Method = _request.Method.Method,
-            PathBase = string.Empty,
-            Path = PathString.FromUriComponent(rawPath).Value ?? "/",
-            QueryString = queryIndex < 0 ? string.Empty : pathAndQuery[queryIndex..],
-            RawTarget = pathAndQuery,
-            Headers = headers,
-            Body = Stream.Null,
-        };
+        var request = _requestFeature;
+        request.Protocol = _request.Version.Major >= 2 ? "HTTP/2" : "HTTP/1.1";
+        request.Scheme = uri.Scheme;
+        request.Method = _request.Method.Method;
+        request.PathBase = string.Empty;
+        request.Path = PathString.FromUriComponent(rawPath).Value ?? "/";
+        request.QueryString = queryIndex < 0 ? string.Empty : pathAndQuery[queryIndex..];
+        request.RawTarget = pathAndQuery;
+        request.Headers = headers;
+        request.Body = Stream.Null;
 
         _features.Request = request;
         _features.Response = _responseFeature;
         _features.ResponseBody = ResponseBody;
         _features.Trailers = _trailers;
-        _features.Lifetime = new MeshRequestLifetimeFeature(this);
+        _features.Lifetime = _lifetime;
         _features.BodyDetection = content is null ? MeshRequestBodyDetectionFeature.NoBody : MeshRequestBodyDetectionFeature.WithBody;
-        _features.Connection = new MeshConnectionFeature();
+        _features.Connection = _connection;
         if (MeshUpgradeFeature.IsUpgradeRequest(headers))
         {
             _features.Upgrade = new MeshUpgradeFeature(this);
@@ -178,12 +260,14 @@ internal sealed class MeshExchange
         {
             // The caller's bytes are already in memory: the service reads them where they are (a read-only
             // stream over the caller's buffer), with no pipe, no copy and no task to fill it.
-            _features.Get<IHttpRequestFeature>()!.Body = content.ReadAsStream(_callerToken);
+            _requestFeature.Body = content.ReadAsStream(_callerToken);
             return;
         }
 
+        // The copy may outlive the request (a service that does not read its body): not reused.
+        _reusable = false;
         _requestPipe = new Pipe(BodyPipeOptions);
-        _features.Get<IHttpRequestFeature>()!.Body = _requestPipe.Reader.AsStream();
+        _requestFeature.Body = _requestPipe.Reader.AsStream();
         _ = CopyRequestBodyAsync(content, _requestPipe.Writer);
     }
 
@@ -218,6 +302,7 @@ internal sealed class MeshExchange
         {
             // The response is already complete (CompleteResponseAsync ran); only a failure before the
             // service's context existed reaches here without a response.
+            NotReusable();
             _response.TrySetException(new HttpRequestException($"The service failed the request: {ex.Message}", ex));
             await _responsePipe.Writer.CompleteAsync(ex).ConfigureAwait(false);
         }
@@ -228,6 +313,8 @@ internal sealed class MeshExchange
             {
                 _aborted?.Dispose();
             }
+
+            Release();
         }
     }
 
@@ -235,6 +322,7 @@ internal sealed class MeshExchange
     {
         if (error is not null)
         {
+            NotReusable();
             if (_logger is not null)
             {
                 MeshLog.ServiceRequestFailed(_logger, _service, _request.Method.Method, _request.RequestUri!.AbsolutePath, error);
@@ -292,6 +380,7 @@ internal sealed class MeshExchange
             }
 
             _responseFeature.StatusCode = StatusCodes.Status101SwitchingProtocols;
+            _reusable = false; // the duplex streams live on
             return _starting = StartAsync(content);
         }
     }
@@ -355,6 +444,7 @@ internal sealed class MeshExchange
         lock (_gate)
         {
             AbortReason ??= reason;
+            _reusable = false; // a cancellation may still be on its way to the service
             try
             {
                 _aborted?.Cancel();
@@ -403,5 +493,12 @@ internal sealed class MeshExchange
         }
 
         return new StringValues(array);
+    }
+
+    private sealed class ExchangePolicy : IPooledObjectPolicy<MeshExchange>
+    {
+        public MeshExchange Create() => new();
+
+        public bool Return(MeshExchange obj) => true;
     }
 }

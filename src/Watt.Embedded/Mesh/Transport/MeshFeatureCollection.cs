@@ -23,6 +23,21 @@ internal sealed class MeshFeatureCollection : IFeatureCollection
 
     public bool IsReadOnly => false;
 
+    /// <summary>Forgets the request's features (the service's additions with them) for the next request.</summary>
+    public void Reset()
+    {
+        Request = null;
+        Response = null;
+        ResponseBody = null;
+        Trailers = null;
+        Lifetime = null;
+        BodyDetection = null;
+        Connection = null;
+        Upgrade = null;
+        _extra.Clear();
+        _revision++;
+    }
+
     public int Revision => _revision;
 
     public object? this[Type key]

@@ -4,20 +4,28 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Watt.Embedded.Mesh.Transport;
 
 /// <summary>The response of a mesh request: status, headers, and the callbacks a server fires.</summary>
-internal sealed class MeshResponseFeature(MeshExchange exchange) : IHttpResponseFeature
+internal sealed class MeshResponseFeature : IHttpResponseFeature
 {
+    private readonly MeshExchange _exchange;
+    private readonly HeaderDictionary _headers = new(4);
     private Stack<KeyValuePair<Func<object, Task>, object>>? _onStarting;
     private Stack<KeyValuePair<Func<object, Task>, object>>? _onCompleted;
+
+    public MeshResponseFeature(MeshExchange exchange)
+    {
+        _exchange = exchange;
+        Headers = _headers;
+    }
 
     public int StatusCode { get; set; } = StatusCodes.Status200OK;
 
     public string? ReasonPhrase { get; set; }
 
-    public IHeaderDictionary Headers { get; set; } = new HeaderDictionary(4);
+    public IHeaderDictionary Headers { get; set; }
 
     public Stream Body
     {
-        get => exchange.ResponseBody.Stream;
+        get => _exchange.ResponseBody.Stream;
         set => throw new NotSupportedException("Replace the response body through IHttpResponseBodyFeature.");
     }
 
@@ -34,6 +42,19 @@ internal sealed class MeshResponseFeature(MeshExchange exchange) : IHttpResponse
     }
 
     public void OnCompleted(Func<object, Task> callback, object state) => (_onCompleted ??= new()).Push(new(callback, state));
+
+    /// <summary>Forgets the response (its headers were copied to the caller's message) for the next request.</summary>
+    public void Reset()
+    {
+        StatusCode = StatusCodes.Status200OK;
+        ReasonPhrase = null;
+        _headers.IsReadOnly = false;
+        _headers.Clear();
+        Headers = _headers;
+        HasStarted = false;
+        _onStarting?.Clear();
+        _onCompleted?.Clear();
+    }
 
     public async Task FireOnStartingAsync()
     {

@@ -1,9 +1,13 @@
 namespace Watt.Embedded.Mesh.Transport;
 
-/// <summary>The caller's response content stream; disposing it before the end aborts the service's request.</summary>
+/// <summary>
+/// The caller's response content stream; disposing it before the end aborts the service's request. Once
+/// disposed it no longer refers to the exchange, which may then serve another request.
+/// </summary>
 internal sealed class MeshResponseStream(Stream inner, MeshExchange exchange) : Stream
 {
     private bool _ended;
+    private int _disposed;
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -13,6 +17,7 @@ internal sealed class MeshResponseStream(Stream inner, MeshExchange exchange) : 
 
     public override int Read(byte[] buffer, int offset, int count)
     {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
         ThrowIfAborted();
         var read = inner.Read(buffer, offset, count);
         ThrowIfAborted();
@@ -24,6 +29,7 @@ internal sealed class MeshResponseStream(Stream inner, MeshExchange exchange) : 
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
         ThrowIfAborted();
         int read;
         try
@@ -58,7 +64,7 @@ internal sealed class MeshResponseStream(Stream inner, MeshExchange exchange) : 
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             if (!_ended)
             {
@@ -66,6 +72,7 @@ internal sealed class MeshResponseStream(Stream inner, MeshExchange exchange) : 
             }
 
             inner.Dispose();
+            exchange.CallerDone();
         }
 
         base.Dispose(disposing);

@@ -19,6 +19,15 @@ internal sealed class MeshRequestLifetimeFeature(MeshExchange exchange) : IHttpR
 internal sealed class MeshResponseTrailersFeature : IHttpResponseTrailersFeature
 {
     public IHeaderDictionary Trailers { get; set; } = new HeaderDictionary();
+
+    /// <summary>Forgets the trailers (they were copied to the caller's message) for the next request.</summary>
+    public void Reset()
+    {
+        if (Trailers.Count != 0 || Trailers.IsReadOnly)
+        {
+            Trailers = new HeaderDictionary();
+        }
+    }
 }
 
 /// <summary>Whether a mesh request has a body.</summary>
