@@ -9,7 +9,8 @@ using Watt.Embedded.Benchmarks;
 //   --loop-mesh [S]             MeshBenchmarks' GET through the mesh
 //   --loop-mesh-post [S]        MeshBenchmarks' 64 KB POST echo through the mesh
 //   --alloc-mesh [N]            what MeshBenchmarks' GET allocates, by type (allocation ticks over N calls)
-//   --alloc-telemetry on|off [N] the same for TelemetryBenchmarks' mounted GET with telemetry on or off
+//   --alloc-telemetry on|off|logging|metrics|tracing [N]
+//                               the same for TelemetryBenchmarks' mounted GET: telemetry on, off, or one part on
 //   --loop-cache [S]            HttpCacheBenchmarks' fresh hit
 //   --loop-backend [S]          HttpCacheBenchmarks' backend handler with no cache (the hit's baseline)
 switch (args.FirstOrDefault())
@@ -58,6 +59,20 @@ switch (args.FirstOrDefault())
         return;
     }
 
+    case "--alloc-telemetry" when args.Length >= 2 && args[1] is "logging" or "metrics" or "tracing":
+    {
+        var parts = new TelemetryBenchmarks();
+        Func<Task> call = args[1] switch
+        {
+            "logging" => await parts.SetupLogging().ContinueWith(_ => (Func<Task>)parts.LoggingOnly),
+            "metrics" => await parts.SetupMetrics().ContinueWith(_ => (Func<Task>)parts.MetricsOnly),
+            _ => await parts.SetupTracing().ContinueWith(_ => (Func<Task>)parts.TracingOnly),
+        };
+        await AllocationsByType(call, args.ElementAtOrDefault(2));
+        await parts.Cleanup();
+        return;
+    }
+
     case "--alloc-telemetry" when args.Length >= 2:
     {
         var (host, server) = await TelemetryBenchmarks.Start(on: args[1] == "on");
@@ -98,6 +113,17 @@ BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 
 static async Task Loop(string name, string? seconds, Func<Task> call, int batch = 10_000)
 {
+    // The first second warms up (tiered compilation); the rest is measured: calls, and the process's CPU
+    // time per call, which neighbours taking the machine's CPU move less than the wall-clock rate.
+    var warmUp = DateTime.UtcNow.AddSeconds(1);
+    while (DateTime.UtcNow < warmUp)
+    {
+        await call();
+    }
+
+    var process = System.Diagnostics.Process.GetCurrentProcess();
+    var cpu = process.TotalProcessorTime;
+    var wall = System.Diagnostics.Stopwatch.StartNew();
     var until = DateTime.UtcNow.AddSeconds(seconds is null ? 10 : int.Parse(seconds));
     long n = 0;
     while (DateTime.UtcNow < until)
@@ -110,7 +136,9 @@ static async Task Loop(string name, string? seconds, Func<Task> call, int batch 
         n += batch;
     }
 
-    Console.WriteLine($"{name}: {n} requests");
+    process.Refresh();
+    var cpuPerCall = (process.TotalProcessorTime - cpu).TotalNanoseconds / n;
+    Console.WriteLine($"{name}: {n} requests; {wall.Elapsed.TotalNanoseconds / n:F0} ns per call, {cpuPerCall:F0} ns CPU per call");
 }
 
 static async Task AllocationsByType(Func<Task> call, string? count)
