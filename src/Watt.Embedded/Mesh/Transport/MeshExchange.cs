@@ -143,11 +143,21 @@ internal sealed class MeshExchange
             reusable = _reusable;
         }
 
-        if (reusable)
+        if (!reusable)
+        {
+            return;
+        }
+
+        try
         {
             Reset();
-            Pool.Return(this);
         }
+        catch (InvalidOperationException)
+        {
+            return; // the pipe was not done after all (a side completed it differently): not reused
+        }
+
+        Pool.Return(this);
     }
 
     private void NotReusable()
