@@ -62,12 +62,23 @@ switch (args.FirstOrDefault())
     case "--alloc-telemetry" when args.Length >= 2 && args[1] is "logging" or "metrics" or "tracing":
     {
         var parts = new TelemetryBenchmarks();
-        Func<Task> call = args[1] switch
+        Func<Task> call;
+        switch (args[1])
         {
-            "logging" => await parts.SetupLogging().ContinueWith(_ => (Func<Task>)parts.LoggingOnly),
-            "metrics" => await parts.SetupMetrics().ContinueWith(_ => (Func<Task>)parts.MetricsOnly),
-            _ => await parts.SetupTracing().ContinueWith(_ => (Func<Task>)parts.TracingOnly),
-        };
+            case "logging":
+                await parts.SetupLogging();
+                call = parts.LoggingOnly;
+                break;
+            case "metrics":
+                await parts.SetupMetrics();
+                call = parts.MetricsOnly;
+                break;
+            default:
+                await parts.SetupTracing();
+                call = parts.TracingOnly;
+                break;
+        }
+
         await AllocationsByType(call, args.ElementAtOrDefault(2));
         await parts.Cleanup();
         return;
