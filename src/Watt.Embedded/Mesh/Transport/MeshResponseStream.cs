@@ -2,7 +2,7 @@ namespace Watt.Embedded.Mesh.Transport;
 
 /// <summary>
 /// The caller's response content stream; disposing it before the end aborts the service's request. Once
-/// disposed it no longer refers to the exchange, which may then serve another request.
+/// disposed it no longer touches the exchange, which may then serve another request.
 /// </summary>
 internal sealed class MeshResponseStream(Stream inner, MeshExchange exchange) : Stream
 {
