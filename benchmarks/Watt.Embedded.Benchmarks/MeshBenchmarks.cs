@@ -20,7 +20,7 @@ namespace Watt.Embedded.Benchmarks;
 /// RequestDelegate on a fresh DefaultHttpContext (the limit), (b) through the mesh (HttpClient -> in-memory
 /// transport), (c) through TestServer's handler, (d) through loopback Kestrel with SocketsHttpHandler.
 /// Targets: (b) at most 2x (a); (b) at least 2x faster than (c) and 10x faster than (d); (b) allocates at
-/// most 2 KB more than (a) for the small GET. A last row shows the floor under (b) that is not the mesh's: a
+/// most 2 KB more than (a) for the small GET. The last two GET rows show the floor under (b) that is not the mesh's: a
 /// client from IHttpClientFactory (with the factory's default handlers) whose primary handler answers at once
 /// with the same bytes, no transport and no service; and the same with a plain HttpClient (no factory handlers).
 /// </summary>

@@ -39,7 +39,7 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
 
     // The service's contexts of mesh calls, reused the way a server reuses its own between requests.
     private readonly ObjectPool<DefaultHttpContext> _meshContexts =
-        new DefaultObjectPool<DefaultHttpContext>(new MeshContextPolicy(), Environment.ProcessorCount * 8);
+        new DefaultObjectPool<DefaultHttpContext>(new DefaultPooledObjectPolicy<DefaultHttpContext>(), Environment.ProcessorCount * 8);
 
     // The service's captured pipeline; null if its host built none we could capture.
     private readonly ServicePipeline? _direct;
@@ -232,13 +232,6 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
     {
         features.Reset();
         _pool.Return(features);
-    }
-
-    private sealed class MeshContextPolicy : IPooledObjectPolicy<DefaultHttpContext>
-    {
-        public DefaultHttpContext Create() => new();
-
-        public bool Return(DefaultHttpContext obj) => true;
     }
 
     private sealed class FeaturesPolicy(ServiceApplication<TContext> owner) : IPooledObjectPolicy<ServiceRequestFeatures<TContext>>

@@ -24,7 +24,7 @@ internal sealed class MeshExchange
     // given a streamed request body is left to the garbage collector instead, as is one whose caller never
     // disposes its response.
     private static readonly ObjectPool<MeshExchange> Pool =
-        new DefaultObjectPool<MeshExchange>(new ExchangePolicy(), Environment.ProcessorCount * 16);
+        new DefaultObjectPool<MeshExchange>(new DefaultPooledObjectPolicy<MeshExchange>(), Environment.ProcessorCount * 16);
 
     // Back pressure at 256 KB in flight per direction: memory stays bounded, and a body of up to that size
     // passes without the writer waiting for the reader (each wait is a hand-over between threads); one
@@ -57,7 +57,8 @@ internal sealed class MeshExchange
     private int _users;
     private bool _reusable;
 
-    private MeshExchange()
+    /// <summary>Made by the pool (<see cref="SendAsync"/> takes one from it); not for other callers.</summary>
+    public MeshExchange()
     {
         _responseFeature = new MeshResponseFeature(this);
         _lifetime = new MeshRequestLifetimeFeature(this);
@@ -503,12 +504,5 @@ internal sealed class MeshExchange
         }
 
         return new StringValues(array);
-    }
-
-    private sealed class ExchangePolicy : IPooledObjectPolicy<MeshExchange>
-    {
-        public MeshExchange Create() => new();
-
-        public bool Return(MeshExchange obj) => true;
     }
 }
