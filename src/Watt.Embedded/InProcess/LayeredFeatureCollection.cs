@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
@@ -42,7 +43,14 @@ internal class LayeredFeatureCollection : IFeatureCollection
         typeof(IOutputCacheFeature),
     ];
 
+    // The masked types by their type handles, for a look-up without a generic static or a scan of the list.
+    private static readonly Type?[] MaskTable = BuildMaskTable();
+
+    private static readonly Action<object> ResponseCallbackRequestedAction =
+        static state => ((LayeredFeatureCollection)state).ResponseCallbackRequested();
+
     private readonly ServiceRequestFeature _request = new();
+    private readonly ServiceResponseFeature _response = new();
     private KeyValuePair<Type, object>[] _items = new KeyValuePair<Type, object>[8];
     private int _count;
     private int _revision;
@@ -65,8 +73,20 @@ internal class LayeredFeatureCollection : IFeatureCollection
         _count = 0;
         _defaults = null;
         _request.Reset();
+        _response.Reset();
         _revision++;
     }
+
+    /// <summary>
+    /// Called once per request, before the service's first OnStarting or OnCompleted callback reaches the
+    /// host's response (so whatever this registers on the host's response runs after the service's own).
+    /// </summary>
+    protected virtual void ResponseCallbackRequested()
+    {
+    }
+
+    /// <summary>The host's response feature (null if it has none), for registering callbacks of the layer's own.</summary>
+    protected IHttpResponseFeature? HostResponse => _defaults?.Get<IHttpResponseFeature>();
 
     public bool IsReadOnly => false;
 
@@ -91,73 +111,123 @@ internal class LayeredFeatureCollection : IFeatureCollection
                 }
             }
 
-            if (ReferenceEquals(key, typeof(IHttpRequestFeature)))
-            {
-                return _request;
-            }
-
-            return IsMasked(key) ? null : _defaults?[key];
+            return Fallback(key);
         }
+
         set
         {
             ArgumentNullException.ThrowIfNull(key);
-            _revision++;
-            for (var i = 0; i < _count; i++)
+            if (value is not null && !key.IsInstanceOfType(value))
             {
-                if (!ReferenceEquals(_items[i].Key, key))
-                {
-                    continue;
-                }
+                throw new ArgumentException($"A feature set for {key} must be an instance of it (was {value.GetType()}).", nameof(value));
+            }
 
-                if (value is null)
-                {
-                    _count--;
-                    _items[i] = _items[_count];
-                    _items[_count] = default;
-                }
-                else
-                {
-                    _items[i] = new(key, value);
-                }
+            SetCore(key, value);
+        }
+    }
 
-                return;
+    private void SetCore(Type key, object? value)
+    {
+        _revision++;
+        for (var i = 0; i < _count; i++)
+        {
+            if (!ReferenceEquals(_items[i].Key, key))
+            {
+                continue;
             }
 
             if (value is null)
             {
-                return;
+                _count--;
+                _items[i] = _items[_count];
+                _items[_count] = default;
             }
-
-            if (_count == _items.Length)
+            else
             {
-                Array.Resize(ref _items, _count * 2);
+                _items[i] = new(key, value);
             }
 
-            _items[_count++] = new(key, value);
+            return;
         }
+
+        if (value is null)
+        {
+            return;
+        }
+
+        if (_count == _items.Length)
+        {
+            Array.Resize(ref _items, _count * 2);
+        }
+
+        _items[_count++] = new(key, value);
     }
 
     public TFeature? Get<TFeature>()
     {
-        // Hot path: DefaultHttpContext fetches each feature through here once per request.
+        // Hot path: the service's context fetches each feature through here once per request. This is shared
+        // generic code, where each typeof(TFeature) and each cast to TFeature is a run-time look-up: the type is
+        // looked up once, and what the layer itself holds (whose type it checked when it was set) is returned
+        // without a cast.
+        var key = typeof(TFeature);
         var items = _items;
         for (var i = 0; i < _count; i++)
         {
-            if (ReferenceEquals(items[i].Key, typeof(TFeature)))
+            if (ReferenceEquals(items[i].Key, key))
             {
-                return (TFeature)items[i].Value;
+                return Unchecked<TFeature>(items[i].Value);
             }
         }
 
-        if (typeof(TFeature) == typeof(IHttpRequestFeature))
+        if (ReferenceEquals(key, typeof(IHttpRequestFeature)))
         {
-            return (TFeature)(object)_request;
+            return Unchecked<TFeature>(_request);
         }
 
-        return MaskCache<TFeature>.IsMasked || _defaults is null ? default : _defaults.Get<TFeature>();
+        if (ReferenceEquals(key, typeof(IHttpResponseFeature)))
+        {
+            return Unchecked<TFeature>(Response());
+        }
+
+        // The host's collection through its non-generic indexer: a generic virtual call costs more than the cast.
+        return IsMasked(key) || _defaults is null ? default : (TFeature?)_defaults[key];
     }
 
-    public void Set<TFeature>(TFeature? instance) => this[typeof(TFeature)] = instance;
+    public void Set<TFeature>(TFeature? instance) => SetCore(typeof(TFeature), instance);
+
+    private object? Fallback(Type key)
+    {
+        if (ReferenceEquals(key, typeof(IHttpRequestFeature)))
+        {
+            return _request;
+        }
+
+        if (ReferenceEquals(key, typeof(IHttpResponseFeature)))
+        {
+            return Response();
+        }
+
+        return IsMasked(key) ? null : _defaults?[key];
+    }
+
+    // The host's response as the service sees it, initialized on first use.
+    private ServiceResponseFeature? Response()
+    {
+        if (!_response.IsInitialized)
+        {
+            if (_defaults?[typeof(IHttpResponseFeature)] is not IHttpResponseFeature host)
+            {
+                return null;
+            }
+
+            _response.Initialize(host, ResponseCallbackRequestedAction, this);
+        }
+
+        return _response;
+    }
+
+    private static TFeature? Unchecked<TFeature>(object? value) =>
+        typeof(TFeature).IsValueType ? (TFeature?)value : Unsafe.As<object?, TFeature?>(ref value);
 
     public IEnumerator<KeyValuePair<Type, object>> GetEnumerator()
     {
@@ -171,6 +241,11 @@ internal class LayeredFeatureCollection : IFeatureCollection
         if (seen.Add(typeof(IHttpRequestFeature)))
         {
             yield return new(typeof(IHttpRequestFeature), _request);
+        }
+
+        if (seen.Add(typeof(IHttpResponseFeature)) && Response() is { } response)
+        {
+            yield return new(typeof(IHttpResponseFeature), response);
         }
 
         if (_defaults is null)
@@ -189,14 +264,10 @@ internal class LayeredFeatureCollection : IFeatureCollection
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private static class MaskCache<TFeature>
-    {
-        public static readonly bool IsMasked = IsMasked(typeof(TFeature));
-    }
-
     private static bool IsMasked(Type key)
     {
-        foreach (var masked in Masked)
+        var table = MaskTable;
+        for (var slot = SlotOf(key, table.Length); table[slot] is { } masked; slot = (slot + 1) & (table.Length - 1))
         {
             if (ReferenceEquals(masked, key))
             {
@@ -205,5 +276,24 @@ internal class LayeredFeatureCollection : IFeatureCollection
         }
 
         return false;
+    }
+
+    private static int SlotOf(Type key, int length) => (int)((nuint)key.TypeHandle.Value >> 4) & (length - 1);
+
+    private static Type?[] BuildMaskTable()
+    {
+        var table = new Type?[64];
+        foreach (var type in Masked)
+        {
+            var slot = SlotOf(type, table.Length);
+            while (table[slot] is not null)
+            {
+                slot = (slot + 1) & (table.Length - 1);
+            }
+
+            table[slot] = type;
+        }
+
+        return table;
     }
 }

@@ -17,7 +17,8 @@ internal abstract class ServiceApplication
     /// Runs the request of <paramref name="hostContext"/> through the service's own pipeline, over the same
     /// request features (nothing is copied), with <paramref name="pathBase"/> and <paramref name="path"/>
     /// as the service sees them. Exceptions of the service pipeline propagate to the caller.
-    /// The service's request context lives until the host's response completes.
+    /// The service's request context lives until its pipeline returned, or, if it registered callbacks on the
+    /// response, until the host's response completed.
     /// </summary>
     public abstract Task ProcessAsync(HttpContext hostContext, PathString pathBase, PathString path);
 
@@ -63,10 +64,13 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
         var hostSpan = Activity.Current;
         var features = _pool.Get();
         features.Initialize(hostContext.Features, pathBase, path);
+        if (_direct is null)
+        {
+            // Through the service's hosting, the request ends when the host's response completed (the hosting
+            // logs and measures the whole response), after every callback the service registers.
+            features.EndWithHostResponse(hostContext.Features.Get<IHttpResponseFeature>()!);
+        }
 
-        // The service's request ends when the host's response completed, after every OnCompleted callback
-        // the service registers (they run last registered first), so those still see a whole context.
-        hostContext.Response.OnCompleted(ServiceRequestFeatures<TContext>.CompleteCallback, features);
         Task processing;
         try
         {
@@ -81,12 +85,23 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
         {
             MountedSpan.Describe(hostSpan, features, _service, _worker);
             RestoreCurrent(hostSpan);
+            EndUnlessWaiting(features);
             return Task.CompletedTask;
         }
 
         var awaiting = AwaitProcessing(processing, features, hostSpan);
         RestoreCurrent(hostSpan);
         return awaiting;
+    }
+
+    // A service that registered no callback on the response is done with its context when its pipeline
+    // returned: the request ends here, and the host's response has no callback of ours to run.
+    private void EndUnlessWaiting(ServiceRequestFeatures<TContext> features)
+    {
+        if (!features.EndsWithHostResponse)
+        {
+            Dispose(features, features.Error);
+        }
     }
 
     // Only when the service changed it: setting Activity.Current makes the activity build its Id string.
@@ -185,10 +200,12 @@ internal sealed class ServiceApplication<TContext> : ServiceApplication where TC
         catch (Exception ex)
         {
             features.Error = ex;
+            EndUnlessWaiting(features);
             throw;
         }
 
         MountedSpan.Describe(hostSpan, features, _service, _worker);
+        EndUnlessWaiting(features);
     }
 
     internal void Dispose(ServiceRequestFeatures<TContext> features, Exception? exception)

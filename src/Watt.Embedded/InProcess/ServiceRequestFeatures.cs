@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting.Server.Abstractions;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Watt.Embedded.InProcess;
 
@@ -37,6 +38,32 @@ internal sealed class ServiceRequestFeatures<TContext>(ServiceApplication<TConte
     /// <summary>Whether <see cref="Direct"/> holds a request in flight.</summary>
     public bool DirectActive { get; set; }
 
+    /// <summary>
+    /// Whether the request ends when the host's response completed (<see cref="CompleteCallback"/> is
+    /// registered there) rather than when the service's pipeline returned.
+    /// </summary>
+    public bool EndsWithHostResponse { get; private set; }
+
+    /// <summary>Makes the request end when the host's response completed, after callbacks registered from now on.</summary>
+    public void EndWithHostResponse(IHttpResponseFeature hostResponse)
+    {
+        if (!EndsWithHostResponse)
+        {
+            EndsWithHostResponse = true;
+            hostResponse.OnCompleted(CompleteCallback, this);
+        }
+    }
+
+    // The service asked for a callback of the host's response: its context must outlive its pipeline, until
+    // every such callback ran (they run last registered first, so this one, registered before, runs after).
+    protected override void ResponseCallbackRequested()
+    {
+        if (HostResponse is { } hostResponse)
+        {
+            EndWithHostResponse(hostResponse);
+        }
+    }
+
     /// <summary>Forgets the request, the service's per-request state with it (the reusable context stays).</summary>
     public override void Reset()
     {
@@ -45,5 +72,6 @@ internal sealed class ServiceRequestFeatures<TContext>(ServiceApplication<TConte
         AccessorFlow = null;
         Error = null;
         DirectActive = false;
+        EndsWithHostResponse = false;
     }
 }

@@ -168,6 +168,49 @@ public sealed class MountingTests
     }
 
     [Fact]
+    public async Task The_service_context_is_still_whole_in_its_own_OnStarting_callbacks_after_its_pipeline_returned()
+    {
+        // No body: the response starts after the service's pipeline returned, when the host ends it.
+        await using var host = await KestrelHost.StartAsync(Orders(app => app.MapGet("/empty", (HttpContext c) =>
+        {
+            c.Response.OnStarting(() =>
+            {
+                c.Response.Headers["X-Seen"] = c.Request.PathBase + c.Request.Path + " " + (c.RequestServices is not null);
+                return Task.CompletedTask;
+            });
+            c.Response.StatusCode = StatusCodes.Status204NoContent;
+            return Task.CompletedTask;
+        })));
+
+        using var response = await host.Client.GetAsync("/orders/empty");
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal("/orders/empty True", Assert.Single(response.Headers.GetValues("X-Seen")));
+    }
+
+    [Fact]
+    public async Task A_services_scoped_services_of_a_request_are_disposed_once_its_response_completed()
+    {
+        var disposed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w =>
+            w.AddService(
+                "orders",
+                c => c.Services.AddScoped(_ => new DisposalProbe(disposed)),
+                app => app.MapGet("/probe", (DisposalProbe probe) => probe.Describe())).MountAt("/orders")));
+
+        Assert.Equal("in use", await host.Client.GetStringAsync("/orders/probe"));
+
+        Assert.True(await disposed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    private sealed class DisposalProbe(TaskCompletionSource<bool> disposed) : IDisposable
+    {
+        public string Describe() => "in use";
+
+        public void Dispose() => disposed.TrySetResult(true);
+    }
+
+    [Fact]
     public async Task A_services_IHttpContextAccessor_gives_its_own_context_during_its_request()
     {
         await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w =>
