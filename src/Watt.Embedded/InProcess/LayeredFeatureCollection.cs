@@ -44,14 +44,16 @@ internal class LayeredFeatureCollection : IFeatureCollection
     ];
 
     // The masked types by their type handles, for a look-up without a generic static or a scan of the list.
-    private static readonly Type?[] MaskTable = BuildMaskTable();
+    private static readonly nint[] MaskTable = BuildMaskTable();
 
     private static readonly Action<object> ResponseCallbackRequestedAction =
         static state => ((LayeredFeatureCollection)state).ResponseCallbackRequested();
 
     private readonly ServiceRequestFeature _request = new();
     private readonly ServiceResponseFeature _response = new();
-    private KeyValuePair<Type, object>[] _items = new KeyValuePair<Type, object>[8];
+    // What the service set, with each type's handle: shared generic code compares handles without making the
+    // type's Type object.
+    private Entry[] _items = new Entry[8];
     private int _count;
     private int _revision;
     private IFeatureCollection? _defaults;
@@ -60,7 +62,7 @@ internal class LayeredFeatureCollection : IFeatureCollection
     public void Initialize(IFeatureCollection defaults, PathString pathBase, PathString path)
     {
         _defaults = defaults;
-        var request = defaults.Get<IHttpRequestFeature>()
+        var request = defaults[typeof(IHttpRequestFeature)] as IHttpRequestFeature
             ?? throw new InvalidOperationException("The host's request has no IHttpRequestFeature.");
         _request.Initialize(request, pathBase, path);
         _revision++;
@@ -86,7 +88,7 @@ internal class LayeredFeatureCollection : IFeatureCollection
     }
 
     /// <summary>The host's response feature (null if it has none), for registering callbacks of the layer's own.</summary>
-    protected IHttpResponseFeature? HostResponse => _defaults?.Get<IHttpResponseFeature>();
+    protected IHttpResponseFeature? HostResponse => _defaults?[typeof(IHttpResponseFeature)] as IHttpResponseFeature;
 
     public bool IsReadOnly => false;
 
@@ -169,28 +171,28 @@ internal class LayeredFeatureCollection : IFeatureCollection
         // generic code, where each typeof(TFeature) and each cast to TFeature is a run-time look-up: the type is
         // looked up once, and what the layer itself holds (whose type it checked when it was set) is returned
         // without a cast.
-        var key = typeof(TFeature);
+        var handle = RuntimeTypeHandle.ToIntPtr(typeof(TFeature).TypeHandle);
         var items = _items;
         for (var i = 0; i < _count; i++)
         {
-            if (ReferenceEquals(items[i].Key, key))
+            if (items[i].Handle == handle)
             {
                 return Unchecked<TFeature>(items[i].Value);
             }
         }
 
-        if (ReferenceEquals(key, typeof(IHttpRequestFeature)))
+        if (handle == RuntimeTypeHandle.ToIntPtr(typeof(IHttpRequestFeature).TypeHandle))
         {
             return Unchecked<TFeature>(_request);
         }
 
-        if (ReferenceEquals(key, typeof(IHttpResponseFeature)))
+        if (handle == RuntimeTypeHandle.ToIntPtr(typeof(IHttpResponseFeature).TypeHandle))
         {
             return Unchecked<TFeature>(Response());
         }
 
         // The host's collection through its non-generic indexer: a generic virtual call costs more than the cast.
-        return IsMasked(key) || _defaults is null ? default : (TFeature?)_defaults[key];
+        return IsMasked(handle) || _defaults is null ? default : (TFeature?)_defaults[typeof(TFeature)];
     }
 
     public void Set<TFeature>(TFeature? instance) => SetCore(typeof(TFeature), instance);
@@ -207,7 +209,7 @@ internal class LayeredFeatureCollection : IFeatureCollection
             return Response();
         }
 
-        return IsMasked(key) ? null : _defaults?[key];
+        return IsMasked(HandleOf(key)) ? null : _defaults?[key];
     }
 
     // The host's response as the service sees it, initialized on first use.
@@ -235,7 +237,7 @@ internal class LayeredFeatureCollection : IFeatureCollection
         for (var i = 0; i < _count; i++)
         {
             seen.Add(_items[i].Key);
-            yield return _items[i];
+            yield return new(_items[i].Key, _items[i].Value);
         }
 
         if (seen.Add(typeof(IHttpRequestFeature)))
@@ -255,7 +257,7 @@ internal class LayeredFeatureCollection : IFeatureCollection
 
         foreach (var pair in _defaults)
         {
-            if (!IsMasked(pair.Key) && seen.Add(pair.Key))
+            if (!IsMasked(HandleOf(pair.Key)) && seen.Add(pair.Key))
             {
                 yield return pair;
             }
@@ -264,12 +266,12 @@ internal class LayeredFeatureCollection : IFeatureCollection
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private static bool IsMasked(Type key)
+    private static bool IsMasked(nint handle)
     {
         var table = MaskTable;
-        for (var slot = SlotOf(key, table.Length); table[slot] is { } masked; slot = (slot + 1) & (table.Length - 1))
+        for (var slot = SlotOf(handle, table.Length); table[slot] is var masked && masked != 0; slot = (slot + 1) & (table.Length - 1))
         {
-            if (ReferenceEquals(masked, key))
+            if (masked == handle)
             {
                 return true;
             }
@@ -278,22 +280,33 @@ internal class LayeredFeatureCollection : IFeatureCollection
         return false;
     }
 
-    private static int SlotOf(Type key, int length) => (int)((nuint)key.TypeHandle.Value >> 4) & (length - 1);
+    private static nint HandleOf(Type type) => RuntimeTypeHandle.ToIntPtr(type.TypeHandle);
 
-    private static Type?[] BuildMaskTable()
+    private static int SlotOf(nint handle, int length) => (int)((nuint)handle >> 4) & (length - 1);
+
+    private static nint[] BuildMaskTable()
     {
-        var table = new Type?[64];
+        var table = new nint[64];
         foreach (var type in Masked)
         {
-            var slot = SlotOf(type, table.Length);
-            while (table[slot] is not null)
+            var slot = SlotOf(HandleOf(type), table.Length);
+            while (table[slot] != 0)
             {
                 slot = (slot + 1) & (table.Length - 1);
             }
 
-            table[slot] = type;
+            table[slot] = HandleOf(type);
         }
 
         return table;
+    }
+
+    private readonly struct Entry(Type key, object value)
+    {
+        public nint Handle { get; } = HandleOf(key);
+
+        public Type Key { get; } = key;
+
+        public object Value { get; } = value;
     }
 }
