@@ -1,11 +1,13 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Watt.Embedded.Benchmarks.Infrastructure;
 
 /// <summary>
 /// A server's feature collection shaped like Kestrel's: the features every request has are fields
-/// (found with a type check, not a dictionary look-up); others go to a small list.
+/// (found with a type-handle check and returned without a cast, not a dictionary look-up); others go to a
+/// small list.
 /// </summary>
 public sealed class ServerFeatures(IHttpRequestFeature request, IHttpResponseFeature response, IHttpResponseBodyFeature body) : IFeatureCollection
 {
@@ -41,7 +43,14 @@ public sealed class ServerFeatures(IHttpRequestFeature request, IHttpResponseFea
         }
     }
 
-    public TFeature? Get<TFeature>() => (TFeature?)this[typeof(TFeature)];
+    // As Kestrel's generated collection does: type-handle comparisons, and no cast for the features it holds.
+    public TFeature? Get<TFeature>()
+    {
+        if (typeof(TFeature) == typeof(IHttpRequestFeature)) return Unsafe.As<IHttpRequestFeature, TFeature>(ref request);
+        if (typeof(TFeature) == typeof(IHttpResponseFeature)) return Unsafe.As<IHttpResponseFeature, TFeature>(ref response);
+        if (typeof(TFeature) == typeof(IHttpResponseBodyFeature)) return Unsafe.As<IHttpResponseBodyFeature, TFeature>(ref body);
+        return _others.Count == 0 ? default : (TFeature?)this[typeof(TFeature)];
+    }
 
     public void Set<TFeature>(TFeature? instance) => this[typeof(TFeature)] = instance;
 
