@@ -50,13 +50,16 @@ internal class LayeredFeatureCollection : IFeatureCollection
         static state => ((LayeredFeatureCollection)state).ResponseCallbackRequested();
 
     private readonly ServiceRequestFeature _request = new();
-    private readonly ServiceResponseFeature _response = new();
+    private readonly ServiceResponseFeature _response;
     // What the service set, with each type's handle: shared generic code compares handles without making the
     // type's Type object.
     private Entry[] _items = new Entry[8];
     private int _count;
     private int _revision;
     private IFeatureCollection? _defaults;
+
+    /// <summary>A layer over nothing yet: <see cref="Initialize"/> gives it the host's features of a request.</summary>
+    protected LayeredFeatureCollection() => _response = new ServiceResponseFeature(ResponseCallbackRequestedAction, this);
 
     /// <summary>Layers over <paramref name="defaults"/>, with the request path as the service sees it.</summary>
     public void Initialize(IFeatureCollection defaults, PathString pathBase, PathString path)
@@ -222,7 +225,7 @@ internal class LayeredFeatureCollection : IFeatureCollection
                 return null;
             }
 
-            _response.Initialize(host, ResponseCallbackRequestedAction, this);
+            _response.Initialize(host);
         }
 
         return _response;

@@ -44,8 +44,14 @@ internal sealed class ServicePipeline
             context.Initialize(features);
         }
 
-        context.ServiceScopeFactory = _scopes;
-        context.FormOptions = _formOptions;
+        // What the service's hosting sets on each context. A context this pipeline used before still has them
+        // (its Uninitialize forgets the request, not these): they are not stored again.
+        if (!ReferenceEquals(context.FormOptions, _formOptions))
+        {
+            context.ServiceScopeFactory = _scopes;
+            context.FormOptions = _formOptions;
+        }
+
         flow = null;
         if (_accessor is not null)
         {

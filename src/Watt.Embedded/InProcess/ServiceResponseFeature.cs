@@ -9,32 +9,28 @@ namespace Watt.Embedded.InProcess;
 /// completes. A service that asked for none is done with its context when its pipeline returns, and its
 /// request ends there, without waiting for the host's response to complete.
 /// </summary>
-internal sealed class ServiceResponseFeature : IHttpResponseFeature
+internal sealed class ServiceResponseFeature(Action<object> firstCallback, object state) : IHttpResponseFeature
 {
     private IHttpResponseFeature _inner = null!;
-    private Action<object>? _firstCallback;
-    private object? _state;
+    private bool _calledBack;
 
     /// <summary>Whether the feature stands for a response (it is initialized lazily, on the service's first look).</summary>
     public bool IsInitialized { get; private set; }
 
     /// <summary>
-    /// Reads and writes through to <paramref name="inner"/>; <paramref name="firstCallback"/> runs with
-    /// <paramref name="state"/> before the service's first callback is handed to the host's response.
+    /// Reads and writes through to <paramref name="inner"/>, the host's response of one request; the feature's
+    /// first callback runs with its state before the service's first callback is handed to it.
     /// </summary>
-    public void Initialize(IHttpResponseFeature inner, Action<object> firstCallback, object state)
+    public void Initialize(IHttpResponseFeature inner)
     {
         _inner = inner;
-        _firstCallback = firstCallback;
-        _state = state;
         IsInitialized = true;
     }
 
     public void Reset()
     {
         _inner = null!;
-        _firstCallback = null;
-        _state = null;
+        _calledBack = false;
         IsInitialized = false;
     }
 
@@ -63,10 +59,10 @@ internal sealed class ServiceResponseFeature : IHttpResponseFeature
 
     private void BeforeCallback()
     {
-        if (_firstCallback is { } first)
+        if (!_calledBack)
         {
-            _firstCallback = null;
-            first(_state!);
+            _calledBack = true;
+            firstCallback(state);
         }
     }
 }
