@@ -50,6 +50,12 @@ internal sealed class ServiceRuntime
     public WorkerRuntime? PickWorker()
     {
         var workers = _workers;
+        if (workers.Length == 1)
+        {
+            // One worker (the usual case): no round to keep.
+            return workers[0].State == ServiceState.Running ? workers[0] : null;
+        }
+
         var start = Interlocked.Increment(ref _next);
         for (var i = 0u; i < (uint)workers.Length; i++)
         {
