@@ -38,7 +38,16 @@ public sealed class ServerFeatures(IHttpRequestFeature request, IHttpResponseFea
             if (key == typeof(IHttpRequestFeature)) { request = (IHttpRequestFeature)value!; return; }
             if (key == typeof(IHttpResponseFeature)) { response = (IHttpResponseFeature)value!; return; }
             if (key == typeof(IHttpResponseBodyFeature)) { body = (IHttpResponseBodyFeature)value!; return; }
-            _others.RemoveAll(p => p.Key == key);
+            for (var i = 0; i < _others.Count; i++)
+            {
+                if (_others[i].Key == key)
+                {
+                    if (value is null) _others.RemoveAt(i);
+                    else _others[i] = new(key, value);
+                    return;
+                }
+            }
+
             if (value is not null) _others.Add(new(key, value));
         }
     }
