@@ -46,8 +46,8 @@ internal class LayeredFeatureCollection : IFeatureCollection
     // The masked types by their type handles, for a look-up without a generic static or a scan of the list.
     private static readonly nint[] MaskTable = BuildMaskTable();
 
-    private static readonly Action<object> ResponseCallbackRequestedAction =
-        static state => ((LayeredFeatureCollection)state).ResponseCallbackRequested();
+    private static readonly Action<object, IHttpResponseFeature> ResponseCallbackRequestedAction =
+        static (state, hostResponse) => ((LayeredFeatureCollection)state).ResponseCallbackRequested(hostResponse);
 
     private readonly ServiceRequestFeature _request = new();
     private readonly ServiceResponseFeature _response;
@@ -83,15 +83,13 @@ internal class LayeredFeatureCollection : IFeatureCollection
     }
 
     /// <summary>
-    /// Called once per request, before the service's first OnStarting or OnCompleted callback reaches the
-    /// host's response (so whatever this registers on the host's response runs after the service's own).
+    /// Called once per request, before the service's first OnStarting or OnCompleted callback reaches
+    /// <paramref name="hostResponse"/>, the host's response (so whatever this registers there runs after the
+    /// service's own).
     /// </summary>
-    protected virtual void ResponseCallbackRequested()
+    protected virtual void ResponseCallbackRequested(IHttpResponseFeature hostResponse)
     {
     }
-
-    /// <summary>The host's response feature (null if it has none), for registering callbacks of the layer's own.</summary>
-    protected IHttpResponseFeature? HostResponse => _defaults?[typeof(IHttpResponseFeature)] as IHttpResponseFeature;
 
     public bool IsReadOnly => false;
 

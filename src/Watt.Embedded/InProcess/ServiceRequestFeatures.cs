@@ -56,13 +56,7 @@ internal sealed class ServiceRequestFeatures<TContext>(ServiceApplication<TConte
 
     // The service asked for a callback of the host's response: its context must outlive its pipeline, until
     // every such callback ran (they run last registered first, so this one, registered before, runs after).
-    protected override void ResponseCallbackRequested()
-    {
-        if (HostResponse is { } hostResponse)
-        {
-            EndWithHostResponse(hostResponse);
-        }
-    }
+    protected override void ResponseCallbackRequested(IHttpResponseFeature hostResponse) => EndWithHostResponse(hostResponse);
 
     /// <summary>Forgets the request, the service's per-request state with it (the reusable context stays).</summary>
     public override void Reset()

@@ -9,7 +9,7 @@ namespace Watt.Embedded.InProcess;
 /// completes. A service that asked for none is done with its context when its pipeline returns, and its
 /// request ends there, without waiting for the host's response to complete.
 /// </summary>
-internal sealed class ServiceResponseFeature(Action<object> firstCallback, object state) : IHttpResponseFeature
+internal sealed class ServiceResponseFeature(Action<object, IHttpResponseFeature> firstCallback, object state) : IHttpResponseFeature
 {
     private IHttpResponseFeature _inner = null!;
     private bool _calledBack;
@@ -19,7 +19,7 @@ internal sealed class ServiceResponseFeature(Action<object> firstCallback, objec
 
     /// <summary>
     /// Reads and writes through to <paramref name="inner"/>, the host's response of one request; the feature's
-    /// first callback runs with its state before the service's first callback is handed to it.
+    /// first callback runs with its state and that response before the service's first callback is handed to it.
     /// </summary>
     public void Initialize(IHttpResponseFeature inner)
     {
@@ -62,7 +62,7 @@ internal sealed class ServiceResponseFeature(Action<object> firstCallback, objec
         if (!_calledBack)
         {
             _calledBack = true;
-            firstCallback(state);
+            firstCallback(state, _inner);
         }
     }
 }

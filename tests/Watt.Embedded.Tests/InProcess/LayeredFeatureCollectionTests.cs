@@ -17,7 +17,13 @@ public sealed class LayeredFeatureCollectionTests
     {
         public int CallbackRequests { get; private set; }
 
-        protected override void ResponseCallbackRequested() => CallbackRequests++;
+        public IHttpResponseFeature? HostResponse { get; private set; }
+
+        protected override void ResponseCallbackRequested(IHttpResponseFeature hostResponse)
+        {
+            CallbackRequests++;
+            HostResponse = hostResponse;
+        }
     }
 
     private sealed class RecordingResponse : HttpResponseFeature
@@ -117,6 +123,7 @@ public sealed class LayeredFeatureCollectionTests
         Assert.Equal("orders", hostResponse.Headers["X-Service"]);
         Assert.Equal(["starting:a", "completed:b"], hostResponse.Registered);
         Assert.Equal(1, layer.CallbackRequests);
+        Assert.Same(hostResponse, layer.HostResponse);
         Assert.Same(response, layer[typeof(IHttpResponseFeature)]);
 
         layer.Reset();
