@@ -203,6 +203,91 @@ public sealed class MountingTests
         Assert.True(await disposed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
+    [Fact]
+    public async Task Reused_request_state_keeps_mounted_requests_apart_however_each_one_ends()
+    {
+        // Mounted requests that end when their pipeline returns and requests that wait for the host's response
+        // (a callback, scoped services), that fail, or that yield, all at once: the service's reused contexts and
+        // feature layers must never show one request another's path, items, request services or callback.
+        var completed = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w => w.AddService(
+            "orders",
+            c => c.Services.AddScoped<RequestMarker>(),
+            app =>
+            {
+                app.MapGet("/plain/{id}", (HttpContext c, string id) =>
+                {
+                    c.Items["id"] = id;
+                    return $"{id}|{c.Items["id"]}|{c.Request.PathBase}{c.Request.Path}";
+                });
+                app.MapGet("/yield/{id}", async (HttpContext c, string id) =>
+                {
+                    c.Items["id"] = id;
+                    await Task.Yield();
+                    return $"{id}|{c.Items["id"]}|{c.Request.PathBase}{c.Request.Path}";
+                });
+                app.MapGet("/late/{id}", (HttpContext c, string id) =>
+                {
+                    c.Items["id"] = id;
+                    c.Response.OnCompleted(() =>
+                    {
+                        completed[id] = $"{c.Items["id"]}|{c.Request.Path}";
+                        return Task.CompletedTask;
+                    });
+                    return $"{id}|{c.Items["id"]}|{c.Request.PathBase}{c.Request.Path}";
+                });
+                app.MapGet("/scoped/{id}", (HttpContext c, RequestMarker marker, string id) =>
+                {
+                    marker.Id = id;
+                    return $"{id}|{c.RequestServices.GetRequiredService<RequestMarker>().Id}|{c.Request.PathBase}{c.Request.Path}";
+                });
+                app.MapGet("/boom/{id}", (HttpContext _) => throw new InvalidOperationException("boom"));
+            }).MountAt("/orders")));
+
+        string[] kinds = ["plain", "yield", "late", "scoped", "boom"];
+        for (var round = 0; round < 3; round++)
+        {
+            var calls = Enumerable.Range(0, 200).Select(async i =>
+            {
+                var kind = kinds[i % kinds.Length];
+                var id = $"{round}-{i}";
+                using var response = await host.Client.GetAsync($"/orders/{kind}/{id}");
+                var body = await response.Content.ReadAsStringAsync();
+                return (kind, id, response.StatusCode, body);
+            });
+
+            foreach (var (kind, id, status, body) in await Task.WhenAll(calls))
+            {
+                if (kind == "boom")
+                {
+                    Assert.Equal(HttpStatusCode.InternalServerError, status);
+                    continue;
+                }
+
+                Assert.Equal(HttpStatusCode.OK, status);
+                Assert.Equal($"{id}|{id}|/orders/{kind}/{id}", body);
+            }
+        }
+
+        // Callbacks run after the response was sent: wait for the last ones.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (completed.Count < 3 * 40 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(3 * 40, completed.Count);
+        foreach (var (id, seen) in completed)
+        {
+            Assert.Equal($"{id}|/late/{id}", seen);
+        }
+    }
+
+    private sealed class RequestMarker
+    {
+        public string? Id { get; set; }
+    }
+
     private sealed class DisposalProbe(TaskCompletionSource<bool> disposed) : IDisposable
     {
         public string Describe() => "in use";
