@@ -45,6 +45,8 @@ internal class LayeredFeatureCollection : IFeatureCollection
 
     // The masked types by their type handles, for a look-up without a generic static or a scan of the list.
     private static readonly nint[] MaskTable = BuildMaskTable();
+    private static readonly nint RequestHandle = HandleOf(typeof(IHttpRequestFeature));
+    private static readonly nint ResponseHandle = HandleOf(typeof(IHttpResponseFeature));
 
     private static readonly Action<object, IHttpResponseFeature> ResponseCallbackRequestedAction =
         static (state, hostResponse) => ((LayeredFeatureCollection)state).ResponseCallbackRequested(hostResponse);
@@ -114,7 +116,8 @@ internal class LayeredFeatureCollection : IFeatureCollection
                 }
             }
 
-            return Fallback(key);
+            var handle = HandleOf(key);
+            return OwnFeature(handle) ?? (IsMasked(handle) ? null : _defaults?[key]);
         }
 
         set
@@ -182,14 +185,9 @@ internal class LayeredFeatureCollection : IFeatureCollection
             }
         }
 
-        if (handle == RuntimeTypeHandle.ToIntPtr(typeof(IHttpRequestFeature).TypeHandle))
+        if (OwnFeature(handle) is { } own)
         {
-            return Unchecked<TFeature>(_request);
-        }
-
-        if (handle == RuntimeTypeHandle.ToIntPtr(typeof(IHttpResponseFeature).TypeHandle))
-        {
-            return Unchecked<TFeature>(Response());
+            return Unchecked<TFeature>(own);
         }
 
         // The host's collection through its non-generic indexer: a generic virtual call costs more than the cast.
@@ -198,20 +196,12 @@ internal class LayeredFeatureCollection : IFeatureCollection
 
     public void Set<TFeature>(TFeature? instance) => SetCore(typeof(TFeature), instance);
 
-    private object? Fallback(Type key)
-    {
-        if (ReferenceEquals(key, typeof(IHttpRequestFeature)))
-        {
-            return _request;
-        }
-
-        if (ReferenceEquals(key, typeof(IHttpResponseFeature)))
-        {
-            return Response();
-        }
-
-        return IsMasked(HandleOf(key)) ? null : _defaults?[key];
-    }
+    // What the layer itself stands for (the request as the service sees it, the host's response behind its
+    // wrapper), by type handle; null for any other type.
+    private object? OwnFeature(nint handle) =>
+        handle == RequestHandle ? _request
+        : handle == ResponseHandle ? Response()
+        : null;
 
     // The host's response as the service sees it, initialized on first use.
     private ServiceResponseFeature? Response()
