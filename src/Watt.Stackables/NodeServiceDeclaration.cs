@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Watt.Embedded.Hosting;
 using Watt.Stackables.Configuration;
 using Watt.Stackables.Kinds;
@@ -43,6 +44,7 @@ internal static class NodeServiceDeclaration
         }
 
         builder.Services.AddHttpForwarder();
+        builder.Services.AddSingleton<IConfigureOptions<LoggerFilterOptions>, ForwarderLogFilter>();
         builder.Services.AddSingleton<NodeWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeWorker>());
     }

@@ -185,6 +185,17 @@ public sealed class ExpressServiceTests(ExpressHostFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task The_forwarder_writes_no_record_per_request_by_default()
+    {
+        // The fixture's default level is Information: YARP would log every forwarded request twice.
+        var info = await fixture.InfoAsync("/api/info?quiet-forwarder=1");
+
+        Assert.Equal("/info?quiet-forwarder=1", info.Url);
+        var forwarder = fixture.Host.Logs.GetSnapshot().Where(r => r.Category == "Yarp.ReverseProxy.Forwarder.HttpForwarder").ToList();
+        Assert.DoesNotContain(forwarder, r => r.Level < LogLevel.Warning);
+    }
+
+    [Fact]
     public async Task Unknown_paths_under_the_mount_are_answered_by_express_not_the_host()
     {
         using var response = await fixture.Host.Client.GetAsync("/api/nothing-here");

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Watt.Embedded.Tests.Infrastructure;
 
@@ -61,6 +62,27 @@ public sealed class NodeConfigurationTests
         Assert.Contains("Watt:Services:api:MaxEventLoopUtilization must be above 0 and at most 1 (was 1.5)", error.Message, StringComparison.Ordinal);
         Assert.Contains("Watt:Services:api:MaxHeapMb must be at least 16 (was 4)", error.Message, StringComparison.Ordinal);
         Assert.Contains("Watt:Services:api:ReadinessPath must start with '/' (was 'health')", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Logging:LogLevel:Yarp")]
+    [InlineData("Logging:Console:LogLevel:Yarp.ReverseProxy.Forwarder.*")]
+    public async Task A_configured_level_for_yarp_brings_the_forwarders_request_records_back(string key)
+    {
+        await using var host = await KestrelHost.StartAsync(
+            b => b.AddWatt(w => w.AddExpress("api", NodeFixtures.Express).MountAt("/api")),
+            settings: new Dictionary<string, string?>
+            {
+                ["Watt:Metrics:Enabled"] = "false",
+                ["Logging:LogLevel:Default"] = "Information",
+                [key] = "Information",
+            });
+
+        using var response = await host.Client.GetAsync("/api/info");
+
+        response.EnsureSuccessStatusCode();
+        var proxying = host.Logs.GetSnapshot().Where(r => r.Category == "Yarp.ReverseProxy.Forwarder.HttpForwarder" && r.Level == LogLevel.Information).ToList();
+        Assert.Contains(proxying, r => r.Message.StartsWith("Proxying to http://127.0.0.1:", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -27,6 +27,22 @@ public sealed class WebApplicationFactoryTests(WebApplicationFactory<Program> fa
     }
 
     [Fact]
+    public async Task Every_link_of_the_home_page_to_the_app_answers()
+    {
+        using var client = factory.CreateClient();
+
+        var home = await client.GetStringAsync("/");
+        var links = System.Text.RegularExpressions.Regex.Matches(home, "href=\"(/[^\"]*)\"").Select(m => m.Groups[1].Value).Distinct().ToList();
+
+        Assert.Superset(new HashSet<string> { "/orders", "/catalog/products", "/notify/", "/legacy/customers" }, links.ToHashSet());
+        foreach (var link in links)
+        {
+            using var response = await client.GetAsync(link);
+            Assert.True(response.IsSuccessStatusCode, $"{link} answered {(int)response.StatusCode}");
+        }
+    }
+
+    [Fact]
     public async Task The_Node_service_answers_under_the_test_server_and_reads_orders_through_the_mesh()
     {
         using var client = factory.CreateClient();
