@@ -43,10 +43,12 @@ public sealed class CacheEntry
     internal KeyValuePair<string, string[]>[] ServedHeaders => _servedHeaders ??= Without(Headers, "Age");
 
     /// <summary>
-    /// The content headers a response with the stored body copies: all but <c>Content-Length</c>, which the
-    /// body's content computes itself (a HEAD response copies <see cref="ContentHeaders"/> whole).
+    /// The content headers a response from this entry copies (a HEAD response too): the stored ones with
+    /// <c>Content-Length</c> the stored body's, stated rather than left for the content to compute, so that
+    /// whoever passes the fields on as they are (a proxy) passes the length too.
     /// </summary>
-    internal KeyValuePair<string, string[]>[] ServedContentHeaders => _servedContentHeaders ??= Without(ContentHeaders, "Content-Length");
+    internal KeyValuePair<string, string[]>[] ServedContentHeaders => _servedContentHeaders ??=
+        [.. Without(ContentHeaders, "Content-Length"), new("Content-Length", [Body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)])];
 
     private static KeyValuePair<string, string[]>[] Without(KeyValuePair<string, string[]>[] headers, string name)
     {

@@ -9,6 +9,13 @@ internal static class Freshness
     /// <summary>Status codes that are heuristically cacheable (RFC 9110 §15.1).</summary>
     public static bool IsHeuristicallyCacheable(int status) => status is 200 or 203 or 204 or 206 or 300 or 301 or 308 or 404 or 405 or 410 or 414 or 501;
 
+    /// <summary>
+    /// Status codes whose caching rules this cache implements (RFC 9111 §5.2.2.3, must-understand): the final
+    /// status codes RFC 9110 defines, but for 206 (partial content is not stored) and 304.
+    /// </summary>
+    public static bool IsUnderstood(int status) => status is (>= 200 and <= 205) or 300 or 301 or 302 or 303 or 307 or 308
+        or (>= 400 and <= 417) or 421 or 422 or 426 or (>= 500 and <= 505);
+
     /// <summary>§4.2.1: s-maxage (shared), max-age, Expires - Date, heuristic (§4.2.2), else the configured default.</summary>
     public static TimeSpan Lifetime(CacheEntry entry, CacheControlHeaderValue? cc, HttpCacheOptions options)
     {
@@ -43,11 +50,7 @@ internal static class Freshness
     /// <summary>§4.2.3: the current age of a stored response.</summary>
     public static TimeSpan Age(CacheEntry entry, DateTimeOffset now)
     {
-        var ageValue = TimeSpan.Zero;
-        if (entry.Header("Age") is { } age && long.TryParse(age.Split(',')[0].Trim(), out var seconds) && seconds >= 0)
-        {
-            ageValue = TimeSpan.FromSeconds(seconds);
-        }
+        var ageValue = entry.Header("Age") is { } age ? AgeValue(age) : TimeSpan.Zero;
 
         var dateValue = ParseDate(entry.Header("Date")) ?? entry.ResponseTime;
         var apparentAge = Max(entry.ResponseTime - dateValue, TimeSpan.Zero);
@@ -57,6 +60,27 @@ internal static class Freshness
         var residentTime = now - entry.ResponseTime;
         return correctedInitialAge + residentTime;
     }
+
+    /// <summary>
+    /// The value of an Age field (§5.1: one delta-seconds). One beyond what can be counted is 2147483648 s
+    /// (§1.2.2); anything else that is not one non-negative integer (a list, a sign, a fraction, a parameter)
+    /// cannot be trusted to be young, and is taken as that same largest age: the response is stale.
+    /// </summary>
+    public static TimeSpan AgeValue(string age)
+    {
+        var value = age.AsSpan().Trim(' ');
+        if (value.IsEmpty || value.ContainsAnyExceptInRange('0', '9'))
+        {
+            return MaxAge;
+        }
+
+        return long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds < MaxDeltaSeconds
+            ? TimeSpan.FromSeconds(seconds)
+            : MaxAge;
+    }
+
+    private const long MaxDeltaSeconds = 2147483648;
+    private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(MaxDeltaSeconds);
 
     public static DateTimeOffset? ParseDate(string? value) =>
         value is not null && DateTimeOffset.TryParseExact(value.Trim(), "r", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var date)

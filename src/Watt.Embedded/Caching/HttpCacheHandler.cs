@@ -140,7 +140,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
     {
         var headers = RequestHeadersPeek.Of(request);
         var hasHeaders = headers is not null;
-        var requestCc = hasHeaders && headers!.NonValidated.Contains("Cache-Control") ? headers.CacheControl : null;
+        var requestCc = hasHeaders ? RawHeader.CacheControl(headers!) : null;
         var requestNoCache = hasHeaders && (requestCc?.NoCache == true || (requestCc is null && HasPragmaNoCache(request)));
         var entry = Select(variants, request);
         var now = Now();
@@ -300,7 +300,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
             return new((response, null));
         }
 
-        if (response.Content.Headers.ContentLength is long length && length > _options.MaxEntrySize)
+        if (RawHeader.ContentLength(response.Content.Headers) is long length && length > _options.MaxEntrySize)
         {
             response.Headers.TryAddWithoutValidation("Cache-Status", $"{_options.Name}; {forward}; detail=too-large");
             return new((response, null));
@@ -327,12 +327,13 @@ public sealed class HttpCacheHandler : DelegatingHandler
             return (response, null);
         }
 
+        var connectionOptions = StoredFields.ConnectionOptions(response.Headers);
         var entry = new CacheEntry
         {
             Key = key,
             StatusCode = (int)response.StatusCode,
-            Headers = Copy(response.Headers),
-            ContentHeaders = Copy(response.Content.Headers),
+            Headers = Copy(response.Headers, storing: true, connectionOptions),
+            ContentHeaders = Copy(response.Content.Headers, storing: true, connectionOptions),
             Body = body,
             RequestTime = requestTime,
             ResponseTime = responseTime,
@@ -353,11 +354,24 @@ public sealed class HttpCacheHandler : DelegatingHandler
             return false;
         }
 
-        // Cache-Control is a general header: reading it makes the headers' general part, so only when present.
         var requestHeaders = RequestHeadersPeek.Of(request);
-        var requestCc = requestHeaders is not null && requestHeaders.NonValidated.Contains("Cache-Control") ? requestHeaders.CacheControl : null;
-        var cc = response.Headers.NonValidated.Contains("Cache-Control") ? response.Headers.CacheControl : null;
-        if (requestCc?.NoStore == true || cc?.NoStore == true)
+        var requestCc = requestHeaders is not null ? RawHeader.CacheControl(requestHeaders) : null;
+        var cc = RawHeader.CacheControl(response.Headers);
+        if (Freshness.HasExtension(cc, "must-understand"))
+        {
+            // §5.2.2.3: stored only by a cache that implements the status code's caching rules, which then
+            // ignores no-store (sent alongside for caches that do not know must-understand).
+            if (!Freshness.IsUnderstood(status))
+            {
+                return false;
+            }
+        }
+        else if (cc?.NoStore == true)
+        {
+            return false;
+        }
+
+        if (requestCc?.NoStore == true)
         {
             return false;
         }
@@ -372,15 +386,9 @@ public sealed class HttpCacheHandler : DelegatingHandler
             return false;
         }
 
-        if (response.Headers.NonValidated.Contains("Vary"))
+        if (response.Headers.NonValidated.Contains("Vary") && RawHeader.List(response.Headers, "Vary").Contains("*"))
         {
-            foreach (var vary in response.Headers.Vary)
-            {
-                if (vary == "*")
-                {
-                    return false;
-                }
-            }
+            return false;
         }
 
         var explicitFreshness = cc?.MaxAge is not null || (_options.Shared && cc?.SharedMaxAge is not null)
@@ -389,17 +397,17 @@ public sealed class HttpCacheHandler : DelegatingHandler
         // Heuristically cacheable (RFC 9110 §15.1) - but only worth storing (and buffering) if it can be
         // fresh (Last-Modified heuristics, a configured default) or validated (ETag).
         var worthStoring = explicitFreshness || (Freshness.IsHeuristicallyCacheable(status)
-            && (response.Content.Headers.LastModified is not null || response.Headers.ETag is not null || _options.DefaultLifetime is not null));
+            && (response.Content.Headers.NonValidated.Contains("Last-Modified") || response.Headers.NonValidated.Contains("ETag") || _options.DefaultLifetime is not null));
 
-        // An event stream is never buffered (its type parsed only for a response that could be stored).
-        return worthStoring && response.Content.Headers.ContentType?.MediaType != "text/event-stream";
+        // An event stream is never buffered.
+        return worthStoring && !string.Equals(RawHeader.MediaType(response.Content.Headers), "text/event-stream", StringComparison.OrdinalIgnoreCase);
     }
 
     private async Task<byte[]?> ReadBoundedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var limit = _options.MaxEntrySize;
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(response.Content.Headers.ContentLength ?? 16 * 1024, 256), limit + 1));
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(RawHeader.ContentLength(response.Content.Headers) ?? 16 * 1024, 256), limit + 1));
         var total = 0;
         try
         {
@@ -431,11 +439,11 @@ public sealed class HttpCacheHandler : DelegatingHandler
             {
                 // Too large to store: hand the caller what was read followed by the rest, untouched.
                 var prefix = buffer.AsSpan(0, total).ToArray();
-                var headers = response.Content.Headers.ToArray();
+                var headers = Copy(response.Content.Headers, storing: false, connectionOptions: null);
                 response.Content = new StreamContent(new PrefixedStream(prefix, stream));
                 foreach (var header in headers)
                 {
-                    response.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                    HeaderTemplate.AddTo(response.Content.Headers, header.Key, header.Value);
                 }
 
                 return null;
@@ -534,45 +542,20 @@ public sealed class HttpCacheHandler : DelegatingHandler
         });
     }
 
-    /// <summary>§4.3.4: a 304 updates the stored headers (and the times its age is computed from).</summary>
+    /// <summary>
+    /// §4.3.4: a 304 updates the stored headers (and the times its age is computed from) with its own fields as
+    /// received, but for those RFC 9111 §3.2 keeps (see <see cref="StoredFields"/>).
+    /// </summary>
     private static CacheEntry Refresh(CacheEntry entry, HttpResponseMessage notModified, DateTimeOffset requestTime, DateTimeOffset responseTime)
     {
-        var headers = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
-        foreach (var header in entry.Headers)
-        {
-            headers[header.Key] = header.Value;
-        }
-
-        foreach (var header in notModified.Headers)
-        {
-            headers[header.Key] = [.. header.Value];
-        }
-
-        var contentHeaders = entry.ContentHeaders;
-        if (notModified.Content.Headers.Expires is not null || notModified.Content.Headers.LastModified is not null)
-        {
-            var merged = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
-            foreach (var header in entry.ContentHeaders)
-            {
-                merged[header.Key] = header.Value;
-            }
-
-            foreach (var header in notModified.Content.Headers)
-            {
-                if (!string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
-                {
-                    merged[header.Key] = [.. header.Value];
-                }
-            }
-
-            contentHeaders = [.. merged];
-        }
-
+        var connectionOptions = StoredFields.ConnectionOptions(notModified.Headers);
+        var headers = Update(entry.Headers, notModified.Headers, connectionOptions);
+        var contentHeaders = Update(entry.ContentHeaders, notModified.Content.Headers, connectionOptions);
         return new CacheEntry
         {
             Key = entry.Key,
             StatusCode = entry.StatusCode,
-            Headers = [.. headers],
+            Headers = headers,
             ContentHeaders = contentHeaders,
             Body = entry.Body,
             RequestTime = requestTime,
@@ -580,6 +563,38 @@ public sealed class HttpCacheHandler : DelegatingHandler
             Vary = entry.Vary,
             Tags = entry.Tags,
         };
+    }
+
+    private static KeyValuePair<string, string[]>[] Update(KeyValuePair<string, string[]>[] stored, HttpHeaders received, HashSet<string>? connectionOptions)
+    {
+        Dictionary<string, string[]>? merged = null;
+        foreach (var header in received.NonValidated)
+        {
+            if (!StoredFields.IsUpdatedBy304(header.Key, connectionOptions))
+            {
+                continue;
+            }
+
+            if (merged is null)
+            {
+                merged = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+                foreach (var field in stored)
+                {
+                    merged[field.Key] = field.Value;
+                }
+            }
+
+            var values = new string[header.Value.Count];
+            var i = 0;
+            foreach (var value in header.Value)
+            {
+                values[i++] = value;
+            }
+
+            merged[header.Key] = values;
+        }
+
+        return merged is null ? stored : [.. merged];
     }
 
     /// <summary>A fresh hit (§4.2): the stored response with the headers prepared for this second of its age.</summary>
@@ -631,7 +646,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
             response.Headers.TryAddWithoutValidation("Age", entry.AgeText(WholeSeconds(age.Value)));
         }
 
-        AddHeaders(response.Content.Headers, head ? entry.ContentHeaders : entry.ServedContentHeaders);
+        AddHeaders(response.Content.Headers, entry.ServedContentHeaders); // HEAD too: the length a GET would send (RFC 9110 §8.6)
         response.Headers.TryAddWithoutValidation("Cache-Status", cacheStatus);
         return response;
     }
@@ -756,18 +771,15 @@ public sealed class HttpCacheHandler : DelegatingHandler
 
     private static KeyValuePair<string, string>[] SecondaryKey(HttpResponseMessage response, HttpRequestMessage request)
     {
-        if (response.Headers.Vary.Count == 0)
+        if (!response.Headers.NonValidated.Contains("Vary"))
         {
             return [];
         }
 
         var names = new List<string>();
-        foreach (var value in response.Headers.Vary)
+        foreach (var name in RawHeader.List(response.Headers, "Vary"))
         {
-            foreach (var name in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                names.Add(name.ToLowerInvariant());
-            }
+            names.Add(name.ToLowerInvariant());
         }
 
         names.Sort(StringComparer.Ordinal);
@@ -802,7 +814,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
 
     private string[] Tags(HttpResponseMessage response)
     {
-        if (!response.Headers.TryGetValues(_options.TagHeader, out var values))
+        if (!response.Headers.NonValidated.TryGetValues(_options.TagHeader, out var values))
         {
             return [];
         }
@@ -837,14 +849,15 @@ public sealed class HttpCacheHandler : DelegatingHandler
         }
     }
 
-    private static KeyValuePair<string, string[]>[] Copy(HttpHeaders headers)
+    /// <summary>The fields as received; when <paramref name="storing"/>, without those a cache does not store (<see cref="StoredFields"/>).</summary>
+    private static KeyValuePair<string, string[]>[] Copy(HttpHeaders headers, bool storing, HashSet<string>? connectionOptions)
     {
         var copy = new List<KeyValuePair<string, string[]>>();
         foreach (var header in headers.NonValidated)
         {
-            if (string.Equals(header.Key, "Cache-Status", StringComparison.OrdinalIgnoreCase))
+            if (storing && !StoredFields.IsStored(header.Key, connectionOptions))
             {
-                continue; // a cache's own status is not part of the stored response
+                continue;
             }
 
             var values = new string[header.Value.Count];
