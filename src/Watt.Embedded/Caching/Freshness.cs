@@ -82,10 +82,21 @@ internal static class Freshness
     private const long MaxDeltaSeconds = 2147483648;
     private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(MaxDeltaSeconds);
 
-    public static DateTimeOffset? ParseDate(string? value) =>
-        value is not null && DateTimeOffset.TryParseExact(value.Trim(), "r", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var date)
+    /// <summary>
+    /// An HTTP-date in any of its three formats (RFC 9110 §5.6.7), or null. The preferred IMF-fixdate, which
+    /// nearly every sender uses, is tried first with the runtime's own fast parser.
+    /// </summary>
+    public static DateTimeOffset? ParseDate(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        return DateTimeOffset.TryParseExact(value.Trim(), "r", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var date)
             ? date
-            : null;
+            : HttpDate.Parse(value, DateTimeOffset.UtcNow);
+    }
 
     /// <summary>The value in seconds of an extension directive such as <c>stale-while-revalidate=30</c>.</summary>
     public static TimeSpan? Extension(CacheControlHeaderValue? cc, string name)
@@ -128,7 +139,7 @@ internal static class Freshness
     public static CacheControlHeaderValue? CacheControl(CacheEntry entry)
     {
         var value = entry.Header("Cache-Control");
-        return value is not null && CacheControlHeaderValue.TryParse(value, out var cc) ? cc : null;
+        return value is not null ? RawHeader.ParseCacheControl(value) : null;
     }
 
     public static bool IsServerError(HttpStatusCode status) => (int)status is 500 or 502 or 503 or 504;

@@ -17,7 +17,49 @@ internal static class RawHeader
 
     /// <summary>The field's Cache-Control directives, or null when it is absent or does not parse.</summary>
     public static CacheControlHeaderValue? CacheControl(HttpHeaders headers) =>
-        Value(headers, "Cache-Control") is { } value && CacheControlHeaderValue.TryParse(value, out var cc) ? cc : null;
+        Value(headers, "Cache-Control") is { } value ? ParseCacheControl(value) : null;
+
+    /// <summary>
+    /// The directives of a Cache-Control value, or null when it does not parse. A delta-seconds too large to
+    /// count (the parser takes 32 bits) is the largest one it can hold, not a reason to drop the whole field:
+    /// RFC 9111 §1.2.2 has a recipient take such a value as 2147483648 s (68 years; one second less here).
+    /// </summary>
+    public static CacheControlHeaderValue? ParseCacheControl(string value)
+    {
+        if (CacheControlHeaderValue.TryParse(value, out var cc))
+        {
+            return cc;
+        }
+
+        return ClampDeltaSeconds(value) is { } clamped && CacheControlHeaderValue.TryParse(clamped, out cc) ? cc : null;
+    }
+
+    // The value with every "=digits" beyond Int32.MaxValue written as Int32.MaxValue; null when there is none.
+    private static string? ClampDeltaSeconds(string value)
+    {
+        System.Text.StringBuilder? clamped = null;
+        var copied = 0;
+        for (var i = value.IndexOf('='); i >= 0 && i < value.Length; i = value.IndexOf('=', i + 1))
+        {
+            var start = i + 1;
+            var end = start;
+            while (end < value.Length && char.IsAsciiDigit(value[end]))
+            {
+                end++;
+            }
+
+            if (end == start || long.TryParse(value.AsSpan(start, end - start), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds <= int.MaxValue)
+            {
+                continue;
+            }
+
+            clamped ??= new System.Text.StringBuilder(value.Length);
+            clamped.Append(value, copied, start - copied).Append(int.MaxValue.ToString(CultureInfo.InvariantCulture));
+            copied = end;
+        }
+
+        return clamped?.Append(value, copied, value.Length - copied).ToString();
+    }
 
     /// <summary>The members of a comma-separated list field (such as <c>Vary</c>), trimmed, empty ones skipped.</summary>
     public static List<string> List(HttpHeaders headers, string name)

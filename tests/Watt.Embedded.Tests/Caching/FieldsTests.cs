@@ -142,6 +142,19 @@ public sealed class FieldsTests
         Assert.Equal(2, f.Calls);
     }
 
+    [Theory]
+    [InlineData("max-age=2147483648")]
+    [InlineData("max-age=99999999999999, public")]
+    public async Task S1_2_2_a_delta_seconds_too_large_to_count_is_the_largest_lifetime_not_an_invalid_field(string cacheControl)
+    {
+        using var f = new CacheFixture((_, n) => Response($"v{n}", HttpStatusCode.OK, ("Cache-Control", cacheControl)));
+
+        await f.GetAsync(Url);
+        var second = await f.BodyAsync(Url);
+
+        Assert.Equal("v1", second);
+    }
+
     [Fact]
     public async Task S5_2_2_3_must_understand_stores_only_status_codes_the_cache_implements_and_then_overrides_no_store()
     {
