@@ -5,6 +5,9 @@ using Watt.Embedded.Benchmarks;
 //   --loop mounted|native [S]   MountedServiceBenchmarks
 //   --interleave-mounted [R]    native and mounted in alternating blocks, R rounds (default 30): the median
 //                               ratio of neighbouring blocks, which the machine's slow drifts move far less
+//   --interleave-floor [R]      MountFloorBenchmarks: native versus mounted, versus the least a fresh context over the
+//                               host's features costs, versus the host's own context swapped, and versus a Map
+//                               branch (R rounds each)
 //   --loop-telemetry on|off [S] TelemetryBenchmarks' host with telemetry on or off
 //   --loop-mesh [S]             MeshBenchmarks' GET through the mesh
 //   --loop-mesh-post [S]        MeshBenchmarks' 64 KB POST echo through the mesh
@@ -29,6 +32,18 @@ switch (args.FirstOrDefault())
         var bench = new MountedServiceBenchmarks();
         await bench.Setup();
         await Interleave(("native", bench.Native), ("mounted", bench.Mounted), args.ElementAtOrDefault(1));
+        await bench.Cleanup();
+        return;
+    }
+
+    case "--interleave-floor":
+    {
+        var bench = new MountFloorBenchmarks();
+        await bench.Setup();
+        await Interleave(("native", bench.Native), ("mounted", bench.Mounted), args.ElementAtOrDefault(1));
+        await Interleave(("native", bench.Native), ("fresh-context floor", bench.FreshContext), args.ElementAtOrDefault(1));
+        await Interleave(("native", bench.Native), ("shared-context floor", bench.SharedContext), args.ElementAtOrDefault(1));
+        await Interleave(("native", bench.Native), ("map-branch floor", bench.MapBranch), args.ElementAtOrDefault(1));
         await bench.Cleanup();
         return;
     }
