@@ -20,9 +20,12 @@ internal static class RawHeader
         Value(headers, "Cache-Control") is { } value ? ParseCacheControl(value) : null;
 
     /// <summary>
-    /// The directives of a Cache-Control value, or null when it does not parse. A delta-seconds too large to
-    /// count (the parser takes 32 bits) is the largest one it can hold, not a reason to drop the whole field:
-    /// RFC 9111 §1.2.2 has a recipient take such a value as 2147483648 s (68 years; one second less here).
+    /// The directives of a Cache-Control value, or null when it does not parse. Two forms of a delta-seconds
+    /// argument that the runtime's parser refuses, dropping the whole field with them, are taken as the number
+    /// they stand for (only when the field does not parse as it is): a quoted one (<c>max-age="60"</c>, RFC 9111
+    /// §5.2: recipients ought to accept both the token and the quoted-string form), and one too large to count
+    /// (the parser takes 32 bits; §1.2.2 has a recipient take such a value as 2147483648 s, 68 years; one second
+    /// less here).
     /// </summary>
     public static CacheControlHeaderValue? ParseCacheControl(string value)
     {
@@ -31,34 +34,52 @@ internal static class RawHeader
             return cc;
         }
 
-        return ClampDeltaSeconds(value) is { } clamped && CacheControlHeaderValue.TryParse(clamped, out cc) ? cc : null;
+        return NormalizedDeltaSeconds(value) is { } normalized && CacheControlHeaderValue.TryParse(normalized, out cc) ? cc : null;
     }
 
-    // The value with every "=digits" beyond Int32.MaxValue written as Int32.MaxValue; null when there is none.
-    private static string? ClampDeltaSeconds(string value)
+    // The value with every "=digits" or "=\"digits\"" argument written as plain digits of at most Int32.MaxValue;
+    // null when there is none to rewrite. Quoted arguments that are not all digits (no-cache="Set-Cookie") stay.
+    private static string? NormalizedDeltaSeconds(string value)
     {
-        System.Text.StringBuilder? clamped = null;
+        System.Text.StringBuilder? normalized = null;
         var copied = 0;
-        for (var i = value.IndexOf('='); i >= 0 && i < value.Length; i = value.IndexOf('=', i + 1))
+        for (var i = value.IndexOf('='); i >= 0; i = value.IndexOf('=', i + 1))
         {
             var start = i + 1;
-            var end = start;
+            var quoted = start < value.Length && value[start] == '"';
+            var digits = quoted ? start + 1 : start;
+            var end = digits;
             while (end < value.Length && char.IsAsciiDigit(value[end]))
             {
                 end++;
             }
 
-            if (end == start || long.TryParse(value.AsSpan(start, end - start), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds <= int.MaxValue)
+            if (end == digits || (quoted && (end == value.Length || value[end] != '"')))
             {
                 continue;
             }
 
-            clamped ??= new System.Text.StringBuilder(value.Length);
-            clamped.Append(value, copied, start - copied).Append(int.MaxValue.ToString(CultureInfo.InvariantCulture));
-            copied = end;
+            var tooLarge = !long.TryParse(value.AsSpan(digits, end - digits), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > int.MaxValue;
+            if (!quoted && !tooLarge)
+            {
+                continue;
+            }
+
+            normalized ??= new System.Text.StringBuilder(value.Length);
+            normalized.Append(value, copied, start - copied);
+            if (tooLarge)
+            {
+                normalized.Append(int.MaxValue.ToString(CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                normalized.Append(value, digits, end - digits);
+            }
+
+            copied = quoted ? end + 1 : end;
         }
 
-        return clamped?.Append(value, copied, value.Length - copied).ToString();
+        return normalized?.Append(value, copied, value.Length - copied).ToString();
     }
 
     /// <summary>The members of a comma-separated list field (such as <c>Vary</c>), trimmed, empty ones skipped.</summary>

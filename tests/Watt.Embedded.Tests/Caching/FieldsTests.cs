@@ -155,6 +155,23 @@ public sealed class FieldsTests
         Assert.Equal("v1", second);
     }
 
+    [Theory]
+    [InlineData("max-age=\"3600\"")]
+    [InlineData("public, max-age=\"3600\"")]
+    [InlineData("no-cache=\"Set-Cookie\", max-age=\"3600\", must-revalidate")]
+    public async Task S5_2_a_quoted_delta_seconds_argument_counts_as_the_number(string cacheControl)
+    {
+        using var f = new CacheFixture((_, n) => Response($"v{n}", HttpStatusCode.OK, ("Cache-Control", cacheControl), ("ETag", "\"e\"")));
+
+        await f.GetAsync(Url);
+        var second = await f.GetAsync(Url);
+
+        // A field-name argument keeps its meaning: no-cache="Set-Cookie" still makes the response need revalidation.
+        var revalidates = cacheControl.Contains("no-cache", StringComparison.Ordinal);
+        Assert.Equal(revalidates ? 2 : 1, f.Calls);
+        Assert.Equal(revalidates ? "v2" : "v1", await second.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task S5_2_2_3_must_understand_stores_only_status_codes_the_cache_implements_and_then_overrides_no_store()
     {
