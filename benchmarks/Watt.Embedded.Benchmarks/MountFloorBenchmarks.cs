@@ -51,19 +51,12 @@ public class MountFloorBenchmarks
         await _app.StartAsync();
         _appScopes = _app.Services.GetRequiredService<IServiceScopeFactory>();
 
-        var builder = WebApplication.CreateBuilder();
-        builder.Logging.ClearProviders();
         _server = new DirectServer();
-        builder.Services.AddSingleton<IServer>(_server);
-        TelemetrySwitch.Off(builder);
-        builder.AddWatt(w => w.AddService("svc", map: app => app.MapGet("/hello", () => "hello")).MountAt("/svc"));
-        builder.Services.AddSingleton<IStartupFilter>(new First(next => context =>
+        _host = MountedServiceBenchmarks.BuildHost(_server, builder => builder.Services.AddSingleton<IStartupFilter>(new First(next => context =>
             context.Request.Path.StartsWithSegments("/fresh", out var rest) ? Fresh(context, rest)
             : context.Request.Path.StartsWithSegments("/shared", out rest) ? Shared(context, rest)
             : context.Request.Path.StartsWithSegments("/map", out rest) ? Map(context, rest)
-            : next(context)));
-        _host = builder.Build();
-        _host.MapGet("/hello", () => "hello");
+            : next(context))));
         await _host.StartAsync();
         foreach (var path in (string[])["/hello", "/svc/hello", "/fresh/hello", "/shared/hello", "/map/hello"])
         {

@@ -25,17 +25,28 @@ public class MountedServiceBenchmarks
     [GlobalSetup]
     public async Task Setup()
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.Logging.ClearProviders();
         _server = new DirectServer();
-        builder.Services.AddSingleton<IServer>(_server);
-        TelemetrySwitch.Off(builder);
-        builder.AddWatt(w => w.AddService("svc", map: app => app.MapGet("/hello", () => "hello")).MountAt("/svc"));
-        _host = builder.Build();
-        _host.MapGet("/hello", () => "hello");
+        _host = BuildHost(_server);
         await _host.StartAsync();
         await _server.SendAsync("/hello");
         await _server.SendAsync("/svc/hello");
+    }
+
+    /// <summary>
+    /// The host of this benchmark on <paramref name="server"/>: logging and Watt's telemetry off, GET /hello mapped
+    /// natively and the service "svc" (GET /hello) mounted at /svc; <paramref name="configure"/> adds to it.
+    /// </summary>
+    internal static WebApplication BuildHost(DirectServer server, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IServer>(server);
+        TelemetrySwitch.Off(builder);
+        builder.AddWatt(w => w.AddService("svc", map: app => app.MapGet("/hello", () => "hello")).MountAt("/svc"));
+        configure?.Invoke(builder);
+        var host = builder.Build();
+        host.MapGet("/hello", () => "hello");
+        return host;
     }
 
     [GlobalCleanup]
