@@ -670,24 +670,10 @@ public sealed class HttpCacheHandler : DelegatingHandler
             return false;
         }
 
-        var ifNoneMatch = request.Headers.IfNoneMatch;
-        if (ifNoneMatch.Count > 0)
+        // If-None-Match, when present, decides alone (RFC 9110 §13.2.2: If-Modified-Since is then ignored).
+        if (nonValidated.TryGetValues("If-None-Match", out var ifNoneMatch))
         {
-            var etag = entry.Header("ETag");
-            if (etag is null)
-            {
-                return false;
-            }
-
-            foreach (var candidate in ifNoneMatch)
-            {
-                if (candidate == EntityTagHeaderValue.Any || WeakEquals(candidate.Tag, etag))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return entry.Header("ETag") is { } etag && EntityTags.AnyMatches(ifNoneMatch.ToString(), etag);
         }
 
         if (request.Headers.IfModifiedSince is { } since && Freshness.ParseDate(entry.Header("Last-Modified")) is { } lastModified)
@@ -696,12 +682,6 @@ public sealed class HttpCacheHandler : DelegatingHandler
         }
 
         return false;
-    }
-
-    private static bool WeakEquals(string a, string b)
-    {
-        static string Opaque(string tag) => tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag;
-        return Opaque(a.Trim()) == Opaque(b.Trim());
     }
 
     private static HttpRequestMessage Conditional(HttpRequestMessage request, CacheEntry entry)

@@ -92,7 +92,8 @@ public sealed class ConformanceSuiteTests(ITestOutputHelper output)
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, 0);
-            k.ResponseHeaderEncodingSelector = static _ => Encoding.Latin1; // field values byte for byte (obs-text)
+            k.RequestHeaderEncodingSelector = static _ => Encoding.Latin1; // field values byte for byte (obs-text)
+            k.ResponseHeaderEncodingSelector = static _ => Encoding.Latin1;
         });
         builder.Logging.ClearProviders();
         builder.Services.AddHttpForwarder();
@@ -104,6 +105,7 @@ public sealed class ConformanceSuiteTests(ITestOutputHelper output)
                 AllowAutoRedirect = false,
                 AutomaticDecompression = DecompressionMethods.None,
                 UseCookies = false,
+                RequestHeaderEncodingSelector = static (_, _) => Encoding.Latin1,
                 ResponseHeaderEncodingSelector = static (_, _) => Encoding.Latin1,
             });
         var app = builder.Build();

@@ -154,4 +154,45 @@ public sealed class ValidationTests
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
         Assert.Equal(1, f.Calls);
     }
+
+    [Theory]
+    [InlineData("\"v1\"", "\"x\", W/\"v1\"", HttpStatusCode.NotModified)] // a list; weak comparison
+    [InlineData("W/\"v1\"", "\"v1\"", HttpStatusCode.NotModified)]
+    [InlineData("\"v1\"", "*", HttpStatusCode.NotModified)]
+    [InlineData("\"abcdef\u00fc\"", "\"abcdef\u00fc\"", HttpStatusCode.NotModified)] // obs-text, which typed parsing refuses
+    [InlineData("abcdef", "abcdef", HttpStatusCode.NotModified)] // malformed (unquoted), but the same as received
+    [InlineData("w/\"abcdef\"", "w/\"abcdef\"", HttpStatusCode.NotModified)] // malformed (lower-case w/), the same
+    [InlineData("\"v1\"", "\"x\",\"y\"", HttpStatusCode.OK)]
+    [InlineData("\"v1\"", "\"v1,2\"", HttpStatusCode.OK)] // a comma inside a tag is part of it
+    public async Task S4_3_2_a_clients_If_None_Match_is_read_as_received(string etag, string ifNoneMatch, HttpStatusCode expected)
+    {
+        using var f = new CacheFixture((_, n) => Response($"v{n}", HttpStatusCode.OK, ("Cache-Control", "max-age=600"), ("ETag", etag)));
+        await f.GetAsync(Url);
+
+        var response = await f.GetAsync(Url, r => r.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch));
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal(1, f.Calls);
+        if (expected == HttpStatusCode.NotModified)
+        {
+            Assert.Equal(etag, string.Join(", ", response.Headers.NonValidated["ETag"]));
+        }
+    }
+
+    [Fact]
+    public async Task S4_3_2_If_None_Match_decides_alone_when_present_If_Modified_Since_is_then_ignored()
+    {
+        var lastModified = DateTimeOffset.UtcNow.AddDays(-1).ToString("r");
+        using var f = new CacheFixture((_, n) => Response($"v{n}", HttpStatusCode.OK, ("Cache-Control", "max-age=600"), ("ETag", "\"v1\""), ("Last-Modified", lastModified)));
+        await f.GetAsync(Url);
+
+        var response = await f.GetAsync(Url, r =>
+        {
+            r.Headers.TryAddWithoutValidation("If-None-Match", "\"other\"");
+            r.Headers.TryAddWithoutValidation("If-Modified-Since", DateTimeOffset.UtcNow.ToString("r"));
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("v1", await response.Content.ReadAsStringAsync());
+    }
 }
