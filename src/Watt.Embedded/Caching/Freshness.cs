@@ -29,16 +29,16 @@ internal static class Freshness
             return maxAge;
         }
 
-        var date = ParseDate(entry.Header("Date")) ?? entry.ResponseTime;
+        var date = ParseDate(entry.Header("Date"), entry.ResponseTime) ?? entry.ResponseTime;
         var expiresHeader = entry.Header("Expires");
         if (expiresHeader is not null)
         {
             // An invalid Expires (for example "0") means already expired (§5.3).
-            var expires = ParseDate(expiresHeader);
+            var expires = ParseDate(expiresHeader, entry.ResponseTime);
             return expires is null ? TimeSpan.Zero : Max(expires.Value - date, TimeSpan.Zero);
         }
 
-        if (IsHeuristicallyCacheable(entry.StatusCode) && ParseDate(entry.Header("Last-Modified")) is { } lastModified && lastModified < date)
+        if (IsHeuristicallyCacheable(entry.StatusCode) && ParseDate(entry.Header("Last-Modified"), entry.ResponseTime) is { } lastModified && lastModified < date)
         {
             var heuristic = TimeSpan.FromTicks((long)((date - lastModified).Ticks * options.HeuristicFraction));
             return heuristic < options.HeuristicMaximum ? heuristic : options.HeuristicMaximum;
@@ -52,7 +52,7 @@ internal static class Freshness
     {
         var ageValue = entry.Header("Age") is { } age ? AgeValue(age) : TimeSpan.Zero;
 
-        var dateValue = ParseDate(entry.Header("Date")) ?? entry.ResponseTime;
+        var dateValue = ParseDate(entry.Header("Date"), entry.ResponseTime) ?? entry.ResponseTime;
         var apparentAge = Max(entry.ResponseTime - dateValue, TimeSpan.Zero);
         var responseDelay = entry.ResponseTime - entry.RequestTime;
         var correctedAgeValue = ageValue + responseDelay;
@@ -84,9 +84,10 @@ internal static class Freshness
 
     /// <summary>
     /// An HTTP-date in any of its three formats (RFC 9110 §5.6.7), or null. The preferred IMF-fixdate, which
-    /// nearly every sender uses, is tried first with the runtime's own fast parser.
+    /// nearly every sender uses, is tried first with the runtime's own fast parser. <paramref name="received"/>, when
+    /// the field was received (by the cache's clock), places an obsolete two-digit year.
     /// </summary>
-    public static DateTimeOffset? ParseDate(string? value)
+    public static DateTimeOffset? ParseDate(string? value, DateTimeOffset received)
     {
         if (value is null)
         {
@@ -95,7 +96,7 @@ internal static class Freshness
 
         return DateTimeOffset.TryParseExact(value.Trim(), "r", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var date)
             ? date
-            : HttpDate.Parse(value, DateTimeOffset.UtcNow);
+            : HttpDate.Parse(value, received);
     }
 
     /// <summary>The value in seconds of an extension directive such as <c>stale-while-revalidate=30</c>.</summary>

@@ -676,7 +676,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
             return entry.Header("ETag") is { } etag && EntityTags.AnyMatches(ifNoneMatch.ToString(), etag);
         }
 
-        if (request.Headers.IfModifiedSince is { } since && Freshness.ParseDate(entry.Header("Last-Modified")) is { } lastModified)
+        if (request.Headers.IfModifiedSince is { } since && Freshness.ParseDate(entry.Header("Last-Modified"), entry.ResponseTime) is { } lastModified)
         {
             return lastModified <= since;
         }
