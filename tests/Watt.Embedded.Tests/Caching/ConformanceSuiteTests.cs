@@ -19,8 +19,11 @@ namespace Watt.Embedded.Tests.Caching;
 /// The public HTTP caching conformance suite (npm package http-cache-tests, the suite of cache-tests.fyi),
 /// run as that site runs it against a reverse proxy: a real Kestrel proxy whose client to the suite's own
 /// origin server (a real node process) has Watt's cache, set up the way a user does
-/// (<c>AddHttpClient(...).AddWattHttpCache()</c>), a shared cache as a proxy's is.
+/// (<c>AddHttpClient(...).AddWattHttpCache()</c>), a shared cache as a proxy's is. Alone (not beside other test
+/// classes): many of the suite's tests wait a few seconds for a response to become stale, which a loaded machine
+/// would blur.
 /// </summary>
+[Collection(nameof(ConformanceSuite))]
 public sealed class ConformanceSuiteTests(ITestOutputHelper output)
 {
     // Required tests the cache does not pass, each with its reason. Any other failure of a required test fails
@@ -226,3 +229,7 @@ public sealed class ConformanceSuiteTests(ITestOutputHelper output)
         }
     }
 }
+
+/// <summary>The conformance suite runs with no other test class beside it.</summary>
+[CollectionDefinition(nameof(ConformanceSuite), DisableParallelization = true)]
+public sealed class ConformanceSuite;
