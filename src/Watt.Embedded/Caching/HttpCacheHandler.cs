@@ -601,7 +601,7 @@ public sealed class HttpCacheHandler : DelegatingHandler
     private HttpResponseMessage RespondFresh(CacheEntry entry, HttpRequestMessage request, bool head, TimeSpan age, long ttl)
     {
         var notModified = IsNotModifiedFor(request, entry);
-        if (notModified || head)
+        if (notModified || head || HasRange(request))
         {
             var cacheStatus = $"{_options.Name}; hit; ttl={ttl.ToString(CultureInfo.InvariantCulture)}";
             return notModified ? NotModified(entry, request, age, cacheStatus) : Build(entry, request, head, age, cacheStatus);
@@ -631,10 +631,14 @@ public sealed class HttpCacheHandler : DelegatingHandler
     /// <summary>The stored response (HEAD: without its body), with <c>Age</c> when served from the store (<paramref name="age"/> set).</summary>
     private static HttpResponseMessage Build(CacheEntry entry, HttpRequestMessage request, bool head, TimeSpan? age, string cacheStatus)
     {
-        var response = new HttpResponseMessage(entry.Status)
+        // A range of a complete stored response, for a GET served from the cache (RFC 9111 §3.4).
+        var part = !head && age is not null ? PartOf(request, entry) : null;
+        var response = new HttpResponseMessage(part is null ? entry.Status : HttpStatusCode.PartialContent)
         {
             RequestMessage = request,
-            Content = head ? new ByteArrayContent([]) : new ByteArrayContent(entry.Body),
+            Content = head ? new ByteArrayContent([])
+                : part is { } range ? new ByteArrayContent(entry.Body, (int)range.First, (int)(range.Last - range.First + 1))
+                : new ByteArrayContent(entry.Body),
         };
         if (age is null)
         {
@@ -647,8 +651,30 @@ public sealed class HttpCacheHandler : DelegatingHandler
         }
 
         AddHeaders(response.Content.Headers, entry.ServedContentHeaders); // HEAD too: the length a GET would send (RFC 9110 §8.6)
+        if (part is { } served)
+        {
+            response.Content.Headers.ContentLength = served.Last - served.First + 1;
+            response.Content.Headers.ContentRange = new ContentRangeHeaderValue(served.First, served.Last, entry.Body.Length);
+        }
+
         response.Headers.TryAddWithoutValidation("Cache-Status", cacheStatus);
         return response;
+    }
+
+    private static bool HasRange(HttpRequestMessage request) => RequestHeadersPeek.Of(request)?.NonValidated.Contains("Range") == true;
+
+    // The byte range a request asks of a stored 200, when one satisfiable range is asked (and If-Range holds).
+    private static (long First, long Last)? PartOf(HttpRequestMessage request, CacheEntry entry)
+    {
+        if (entry.StatusCode != 200 || RequestHeadersPeek.Of(request)?.NonValidated is not { } headers || !headers.TryGetValues("Range", out var range))
+        {
+            return null;
+        }
+
+        var ifRange = headers.TryGetValues("If-Range", out var condition) ? condition.ToString() : null;
+        return ByteRange.TryResolve(range.ToString(), ifRange, entry.Header("ETag"), entry.Header("Last-Modified"), entry.Body.Length, out var first, out var last)
+            ? (first, last)
+            : null;
     }
 
     /// <summary>An age in whole seconds, never negative (RFC 9111 §5.1: the Age header is a non-negative integer).</summary>

@@ -115,7 +115,7 @@ public sealed class ConformanceSuiteTests(ITestOutputHelper output)
         var invoker = new HttpMessageInvoker(app.Services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler("origin"), disposeHandler: false);
         var forwarder = app.Services.GetRequiredService<IHttpForwarder>();
         var config = new ForwarderRequestConfig { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
-        app.Run(context => forwarder.SendAsync(context, origin.ToString(), invoker, config).AsTask());
+        app.Run(async context => await forwarder.SendAsync(context, origin.ToString(), invoker, config));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ProxyHost(app, invoker, new Uri(address));
