@@ -712,7 +712,11 @@ public sealed class HttpCacheHandler : DelegatingHandler
 
     private static HttpRequestMessage Conditional(HttpRequestMessage request, CacheEntry entry)
     {
+        // The whole representation is validated: a 304 refreshes the stored response, whose range the client then
+        // gets from the cache; a part from the origin could refresh nothing.
         var conditional = Clone(request);
+        conditional.Headers.Remove("Range");
+        conditional.Headers.Remove("If-Range");
         if (!conditional.Headers.Contains("If-None-Match") && entry.Header("ETag") is { } etag)
         {
             conditional.Headers.TryAddWithoutValidation("If-None-Match", etag);

@@ -111,4 +111,23 @@ public sealed class RangeTests
         Assert.Equal(10, head.Content.Headers.ContentLength);
         Assert.Equal(1, f.Calls);
     }
+
+    [Fact]
+    public async Task A_stale_entry_is_validated_whole_and_the_range_is_served_from_the_refreshed_entry()
+    {
+        using var f = new CacheFixture((r, n) => r.Headers.IfNoneMatch.Count > 0
+            ? Response("", HttpStatusCode.NotModified, ("Cache-Control", "max-age=600"), ("ETag", "\"v1\""))
+            : Response(Body, HttpStatusCode.OK, ("Cache-Control", "max-age=60"), ("ETag", "\"v1\"")));
+        await f.GetAsync(Url);
+        f.Time.Advance(TimeSpan.FromMinutes(2));
+
+        var response = await f.GetAsync(Url, r => r.Headers.TryAddWithoutValidation("Range", "bytes=3-4"));
+
+        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Equal("34", await response.Content.ReadAsStringAsync());
+        Assert.Equal(2, f.Calls);
+        var validation = f.Requests[1];
+        Assert.False(validation.Headers.Contains("Range"));
+        Assert.Equal("\"v1\"", validation.Headers.IfNoneMatch.Single().Tag);
+    }
 }
