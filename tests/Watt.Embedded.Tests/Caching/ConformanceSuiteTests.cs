@@ -37,6 +37,9 @@ public sealed class ConformanceSuiteTests(ITestOutputHelper output)
         ["age-parse-prefix"] = "the suite contradicts itself",
     };
 
+    // What the suite's origin server prints, followed by its port, once it listens.
+    private const string Listening = "LISTENING ";
+
     // Outcomes that say the cache did not do what a required test asks. "dependency_fail" is not one: the test's
     // result is not counted because a test it depends on (an optional "check") failed, as the suite's site shows it.
     private static readonly HashSet<string> Failing = new(StringComparer.Ordinal) { "fail", "setup_fail", "harness_fail", "retry", "untested" };
@@ -45,8 +48,8 @@ public sealed class ConformanceSuiteTests(ITestOutputHelper output)
     public async Task The_HTTP_caching_conformance_suite_passes_its_required_tests_through_a_proxy_whose_client_has_the_cache()
     {
         var suite = NodeFixtures.PathOf("cache-conformance");
-        using var origin = await NodeScript.StartAsync(suite, "server.mjs", "LISTENING ");
-        await using var proxy = await StartProxyAsync(new Uri($"http://127.0.0.1:{origin.Ready}/"));
+        using var origin = await NodeScript.StartAsync(suite, "server.mjs", Listening);
+        await using var proxy = await StartProxyAsync(new Uri($"http://127.0.0.1:{origin.ReadyLine![Listening.Length..].Trim()}/"));
 
         using var run = await NodeScript.StartAsync(suite, "run.mjs", "{", proxy.ToString().TrimEnd('/'));
         var summary = JsonDocument.Parse(run.ReadyLine!).RootElement;
@@ -141,9 +144,6 @@ public sealed class ConformanceSuiteTests(ITestOutputHelper output)
 
         private NodeScript(Process process) => _process = process;
 
-        /// <summary>What followed the marker on the line that had it.</summary>
-        public string? Ready { get; private set; }
-
         /// <summary>The whole line that had the marker.</summary>
         public string? ReadyLine { get; private set; }
 
@@ -174,7 +174,6 @@ public sealed class ConformanceSuiteTests(ITestOutputHelper output)
                 if (e.Data.StartsWith(marker, StringComparison.Ordinal) && node.ReadyLine is null)
                 {
                     node.ReadyLine = e.Data;
-                    node.Ready = e.Data[marker.Length..].Trim();
                     ready.TrySetResult();
                 }
             };
