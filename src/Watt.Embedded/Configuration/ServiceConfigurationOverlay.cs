@@ -1,3 +1,4 @@
+using Watt.Embedded.Runtime;
 using Microsoft.Extensions.Configuration;
 
 namespace Watt.Embedded.Configuration;

@@ -1,3 +1,5 @@
+using Watt.Embedded.Runtime;
+
 namespace Watt.Embedded.Configuration;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Watt.Embedded.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Watt.Embedded.Configuration;

@@ -7,6 +7,8 @@ using Watt.Embedded.Hosting;
 using Watt.Embedded.Mesh;
 using Watt.Embedded.Mesh.Ingress;
 using Watt.Embedded.Mounting;
+using Watt.Embedded.Runtime;
+using Watt.Embedded.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -29,7 +31,7 @@ public static class WattHostingExtensions
         {
             registry = new ServiceRegistry(builder);
             Register(builder.Services, registry);
-            Watt.Embedded.Telemetry.TelemetryRegistration.Register(builder);
+            TelemetryRegistration.Register(builder, WattOptions.SectionName, TelemetryOf(sp => sp.GetRequiredService<IOptions<WattOptions>>().Value), TelemetryOf(UnvalidatedOptions));
         }
 
         var watt = new WattBuilder(builder, registry);
@@ -50,6 +52,31 @@ public static class WattHostingExtensions
         return null;
     }
 
+    private static Func<IServiceProvider, TelemetrySettings> TelemetryOf(Func<IServiceProvider, WattOptions> options) => sp =>
+    {
+        var value = options(sp);
+        return new TelemetrySettings(value.Logging, value.Tracing, value.Metrics);
+    };
+
+    /// <summary>Watt's options from the configure actions alone, before validation; defaults when a value does not bind (validation names it at start-up).</summary>
+    private static WattOptions UnvalidatedOptions(IServiceProvider services)
+    {
+        var options = new WattOptions();
+        try
+        {
+            foreach (var configure in services.GetServices<IConfigureOptions<WattOptions>>())
+            {
+                configure.Configure(options);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return new WattOptions();
+        }
+
+        return options;
+    }
+
     private static void Register(IServiceCollection services, ServiceRegistry registry)
     {
         services.AddSingleton(registry);
@@ -66,7 +93,7 @@ public static class WattHostingExtensions
             sp.GetRequiredService<Watt.Embedded.Caching.Stores.IHttpCacheStore>(),
             sp.GetRequiredService<Watt.Embedded.Caching.RequestCoalescer>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<Watt.Embedded.Telemetry.WattTelemetry>()));
+            sp.GetRequiredService<WattTelemetry>()));
         MeshServices.AddTo(services, sp => sp.GetRequiredService<MeshShared>(), ServiceRouter.HostCaller);
         services.AddSingleton<WattRuntime>();
         services.AddHostedService(sp => sp.GetRequiredService<WattRuntime>());

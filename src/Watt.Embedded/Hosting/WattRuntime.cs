@@ -7,7 +7,7 @@ using Watt.Embedded.Configuration;
 using Watt.Embedded.InProcess;
 using Watt.Embedded.Mesh;
 using Watt.Embedded.Mesh.Ingress;
-using Watt.Embedded.Mounting;
+using Watt.Embedded.Runtime;
 
 namespace Watt.Embedded.Hosting;
 
@@ -69,9 +69,6 @@ internal sealed class WattRuntime : IHostedLifecycleService
     /// <summary>The services by name, once started.</summary>
     public IReadOnlyDictionary<string, ServiceRuntime> Services { get; private set; } = new Dictionary<string, ServiceRuntime>();
 
-    /// <summary>The mount table, once started; <see langword="null"/> before.</summary>
-    public MountTable? Mounts { get; private set; }
-
     /// <summary>
     /// Before anything starts: creates the services and publishes the router and the mount table, so a
     /// request that reaches a mount before its service runs waits for it rather than falling through.
@@ -92,8 +89,8 @@ internal sealed class WattRuntime : IHostedLifecycleService
 
         _startOrder = [.. order.Select(name => services[name])];
         Services = services;
-        _router.Publish(services, options.Mesh);
-        Mounts = MountTable.Create(_startOrder);
+        _mesh.Options = options.Mesh;
+        _router.Publish(services, _startOrder, options.Mesh.Domain, options.Mesh.Deny);
         return Task.CompletedTask;
     }
 
@@ -148,7 +145,7 @@ internal sealed class WattRuntime : IHostedLifecycleService
         {
             var index = i;
             var context = new ServiceHostContext(
-                definition.Name, index, _environment, _configuration, overlay, _loggerFactory, overrides, _hostOptions.Value.ShutdownTimeout,
+                definition.Name, index, _environment, _configuration, overlay, _loggerFactory, overrides, _hostOptions.Value.ShutdownTimeout, _options.Value.Mesh.Domain.Trim('.'),
                 services =>
                 {
                     MeshServices.AddTo(services, _ => _mesh, definition.Name);

@@ -1,3 +1,4 @@
+using Watt.Embedded.Telemetry.Logging;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Configuration;

@@ -1,3 +1,4 @@
+using Watt.Embedded.Telemetry.Logging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -15,10 +15,11 @@ internal sealed record ServiceHostContext(
     ILoggerFactory HostLoggerFactory,
     IReadOnlyList<Action<IServiceCollection>> ServiceOverrides,
     TimeSpan ShutdownTimeout,
+    string MeshDomain,
     Action<IServiceCollection> WattServices)
 {
-    /// <summary>The address the worker's in-memory server reports.</summary>
-    public string Address => $"http://{ServiceName}.plt.local";
+    /// <summary>The address the worker's in-memory server reports: its mesh name (<c>http://orders.plt.local</c>, with the configured domain).</summary>
+    public string Address => $"http://{ServiceName}.{MeshDomain}";
 
     // WattServices: what Watt registers in every service container (the mesh), before the service's own.
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Watt.Embedded.Http;
 
 namespace Watt.Embedded.InProcess;
 
@@ -11,18 +12,8 @@ internal abstract class ServiceHostFactory
     /// <summary>Builds the worker's host, starts it, and returns it once it accepts requests.</summary>
     public abstract Task<StartedServiceHost> StartAsync(ServiceHostContext context, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Runs <paramref name="work"/> on the thread pool without the caller's execution context, so that a
-    /// service host built here is never mistaken for the application host by listeners that key on the
-    /// caller's flow (WebApplicationFactory), and no ambient state of the caller leaks into the service.
-    /// </summary>
-    internal static Task<T> RunDetached<T>(Func<Task<T>> work)
-    {
-        using (ExecutionContext.SuppressFlow())
-        {
-            return Task.Run(work);
-        }
-    }
+    /// <summary>Runs <paramref name="work"/> off the caller's flow (<see cref="DetachedFlow"/>).</summary>
+    internal static Task<T> RunDetached<T>(Func<Task<T>> work) => DetachedFlow.Run(work);
 
     /// <summary>
     /// What every service container gets after its own registrations and the overrides: the worker's
@@ -34,7 +25,7 @@ internal abstract class ServiceHostFactory
         services.RemoveAll<IServer>();
         services.AddSingleton<IServer>(server);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = context.ShutdownTimeout);
-        services.AddSingleton<IHostLifetime, ServiceHostLifetime>();
+        services.AddSingleton<IHostLifetime, DetachedHostLifetime>();
         ServiceHostFiltering.Disable(services);
         ServiceHttpContextAccessor.ReplaceFrameworkAccessor(services);
         server.Pipeline.Register(services);

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Logging;
-using Watt.Embedded.Hosting;
-using Watt.Embedded.InProcess;
+using Watt.Embedded.Runtime;
+using Watt.Embedded.Telemetry;
 using Watt.Embedded.Mesh.Transport;
 
 namespace Watt.Embedded.Mesh;
@@ -41,10 +41,9 @@ internal sealed class MeshHandler(MeshShared mesh, string caller, ILogger logger
         var service = router.Find(name)
             ?? throw new HttpRequestException($"No Watt service is named '{name}' (request to {request.RequestUri!.Host}); known services: {router.KnownNames()}.");
 
-        if (router.IsDenied(caller, service.Name))
+        if (!router.IsAllowed(caller, service.Name, logger, out var denied))
         {
-            MeshLog.CallDenied(logger, caller, service.Name);
-            return Problem(request, HttpStatusCode.Forbidden, $"Calls from '{caller}' to '{service.Name}' are denied by Watt:Mesh:Deny.", service.Name, null);
+            return denied.ToResponseMessage(request);
         }
 
         using var activity = WattActivitySource.Instance.StartActivity($"{request.Method.Method} {service.Name}", ActivityKind.Client);
@@ -62,27 +61,17 @@ internal sealed class MeshHandler(MeshShared mesh, string caller, ILogger logger
 
         InjectTraceContext(mesh.Propagator, request, activity ?? Activity.Current);
         var started = Stopwatch.GetTimestamp();
-        var worker = service.PickWorker();
-        var application = worker?.Enter();
-        if (application is null && !service.FirstStart.IsCompleted)
+        var lease = await service.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        if (!lease.IsAcquired)
         {
-            // The host is still starting its services: wait for this one rather than answer 503.
-            await service.FirstStart.WaitAsync(cancellationToken).ConfigureAwait(false);
-            worker = service.PickWorker();
-            application = worker?.Enter();
-        }
-
-        if (application is null)
-        {
-            var state = service.State;
             activity?.SetTag("http.response.status_code", 503);
             mesh.Metrics?.RecordMeshCall(caller, service.Name, 503, Stopwatch.GetElapsedTime(started));
-            return Problem(request, HttpStatusCode.ServiceUnavailable, $"Service '{service.Name}' is {state}.", service.Name, state);
+            return ServiceProblem.Unavailable(service).ToResponseMessage(request);
         }
 
         try
         {
-            var response = await MeshExchange.SendAsync(application, request, worker!, logger, service.Name, cancellationToken).ConfigureAwait(false);
+            var response = await MeshExchange.SendAsync(lease, request, logger, service.Name, cancellationToken).ConfigureAwait(false);
             activity?.SetTag("http.response.status_code", (int)response.StatusCode);
             mesh.Metrics?.RecordMeshCall(caller, service.Name, (int)response.StatusCode, Stopwatch.GetElapsedTime(started));
             if ((int)response.StatusCode >= 500)
@@ -113,22 +102,5 @@ internal sealed class MeshHandler(MeshShared mesh, string caller, ILogger logger
             headers.Remove(key);
             headers.TryAddWithoutValidation(key, value);
         });
-    }
-
-    private static HttpResponseMessage Problem(HttpRequestMessage request, HttpStatusCode status, string detail, string service, ServiceState? state)
-    {
-        var title = status == HttpStatusCode.Forbidden ? "Forbidden" : "Service Unavailable";
-        var response = new HttpResponseMessage(status)
-        {
-            RequestMessage = request,
-            Content = new ByteArrayContent(ServiceProblem.Json((int)status, title, detail, service, state)),
-        };
-        response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(ServiceProblem.ContentType);
-        if (ServiceProblem.ShouldRetry(state))
-        {
-            response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(1));
-        }
-
-        return response;
     }
 }

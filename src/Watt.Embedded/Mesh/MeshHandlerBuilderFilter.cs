@@ -2,6 +2,7 @@ using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Watt.Embedded.Caching;
 using Watt.Embedded.Caching.Stores;
+using Watt.Embedded.Runtime;
 
 namespace Watt.Embedded.Mesh;
 
@@ -45,7 +46,11 @@ internal sealed class MeshShared(ServiceRouter router, IHttpCacheStore cacheStor
 
     public HttpCacheOptions CacheOptions { get; } = new() { Shared = true };
 
-    public bool CacheEnabled => Router.CacheEnabled;
+    /// <summary>The mesh's options, published with the services when the host starts them (defaults before).</summary>
+    public MeshOptions Options { get; set; } = new();
+
+    /// <summary>Whether mesh calls go through the HTTP cache (<c>Watt:Mesh:Cache:Enabled</c>).</summary>
+    public bool CacheEnabled => Options.Cache.Enabled;
 
     public bool IsMeshUri(Uri uri) => Router.TryGetServiceName(uri.IdnHost, out _);
 }

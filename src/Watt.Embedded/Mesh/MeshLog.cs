@@ -5,9 +5,6 @@ namespace Watt.Embedded.Mesh;
 /// <summary>Log messages of the Mesh part (event ids 500-599).</summary>
 internal static partial class MeshLog
 {
-    [LoggerMessage(500, LogLevel.Warning, "Mesh call from '{Caller}' to '{Service}' denied by Watt:Mesh:Deny.")]
-    public static partial void CallDenied(ILogger logger, string caller, string service);
-
     [LoggerMessage(501, LogLevel.Warning, "Mesh ingress refused a request for host '{Host}' from {Remote}: missing or wrong run secret.")]
     public static partial void IngressForbidden(ILogger logger, string host, string? remote);
 

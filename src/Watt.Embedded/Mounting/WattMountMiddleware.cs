@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Watt.Embedded.Hosting;
-using Watt.Embedded.InProcess;
-using Watt.Embedded.Mesh;
+using Watt.Embedded.Runtime;
 using Watt.Embedded.Telemetry;
 
 namespace Watt.Embedded.Mounting;
@@ -13,11 +11,11 @@ namespace Watt.Embedded.Mounting;
 /// service's own <c>IHttpApplication</c>, over the same request features; anything else goes to the
 /// next middleware, the host's own pipeline, and is measured as a request of the service <c>host</c>.
 /// </summary>
-internal sealed class WattMountMiddleware(RequestDelegate next, WattRuntime runtime, WattTelemetry telemetry, ILogger<WattMountMiddleware> logger)
+internal sealed class WattMountMiddleware(RequestDelegate next, ServiceRouter router, WattTelemetry telemetry, ILogger<WattMountMiddleware> logger)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        if (runtime.Mounts is { } mounts && mounts.Match(context.Request, out var remaining) is { } entry)
+        if (router.Mounts.Match(context.Request, out var remaining) is { } entry)
         {
             return ServiceDispatcher.DispatchAsync(context, entry.Service, context.Request.PathBase.Add(entry.Prefix), remaining, logger);
         }
@@ -25,6 +23,6 @@ internal sealed class WattMountMiddleware(RequestDelegate next, WattRuntime runt
         return telemetry.Metrics is not { } metrics
             ? next(context)
             : RequestEnd.Observe(next, context, (Metrics: metrics, Start: Stopwatch.GetTimestamp()), static (state, context, status, _) =>
-                RequestTelemetryMiddleware.Record(state.Metrics, ServiceRouter.HostCaller, 0, context, status, Stopwatch.GetElapsedTime(state.Start)));
+                RequestTelemetryMiddleware.Record(state.Metrics, WattTelemetry.HostServiceName, 0, context, status, Stopwatch.GetElapsedTime(state.Start)));
     }
 }

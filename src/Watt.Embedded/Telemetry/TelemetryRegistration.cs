@@ -9,8 +9,6 @@ using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Watt.Embedded.Configuration;
-using Watt.Embedded.Mesh;
 using Watt.Embedded.Telemetry.Logging;
 using Watt.Embedded.Telemetry.Metrics;
 using Watt.Embedded.Telemetry.Tracing;
@@ -33,11 +31,17 @@ internal static class TelemetryRegistration
 
     private static int _meterAdapterConfigured;
 
-    public static void Register(IHostApplicationBuilder builder)
+    /// <summary>Registers telemetry in the host.</summary>
+    /// <param name="builder">The host's builder.</param>
+    /// <param name="section">The configuration section of the host's Watt settings (its <c>Tracing</c> key is read before the host is built).</param>
+    /// <param name="settings">The validated telemetry settings.</param>
+    /// <param name="unvalidated">The settings as configured, before validation (a logger factory must not fail on it); defaults when they do not bind.</param>
+    public static void Register(IHostApplicationBuilder builder, string section, Func<IServiceProvider, TelemetrySettings> settings, Func<IServiceProvider, TelemetrySettings> unvalidated)
     {
         var services = builder.Services;
-        AddLogging(services);
-        AddTracing(builder);
+        services.TryAddSingleton(settings);
+        AddLogging(services, unvalidated);
+        AddTracing(builder, section);
 
         services.TryAddSingleton<WattMetrics>();
         services.TryAddSingleton<IWattMetrics>(sp => sp.GetRequiredService<WattMetrics>());
@@ -58,7 +62,7 @@ internal static class TelemetryRegistration
         }
     }
 
-    private static void AddLogging(IServiceCollection services)
+    private static void AddLogging(IServiceCollection services, Func<IServiceProvider, TelemetrySettings> unvalidated)
     {
         services.AddSingleton<IConfigureOptions<LoggerFilterOptions>, RequestLoggingFilterSetup>();
         services.Configure<LoggerFactoryOptions>(o => o.ActivityTrackingOptions |= ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
@@ -74,7 +78,7 @@ internal static class TelemetryRegistration
         // Built from the configure actions alone: a logger factory must not fail on Watt's validation,
         // which reports a bad setting at start-up with its key.
         services.TryAddSingleton(sp => new LogRedaction(
-            new SensitiveNames(UnvalidatedOptions(sp).Logging.Redact),
+            new SensitiveNames(unvalidated(sp).Logging.Redact),
             sp.GetRequiredService<IRedactorProvider>()));
 
         var descriptor = services.LastOrDefault(d => d.ServiceType == typeof(ILoggerFactory) && !d.IsKeyedService);
@@ -86,12 +90,12 @@ internal static class TelemetryRegistration
         }
     }
 
-    private static void AddTracing(IHostApplicationBuilder builder)
+    private static void AddTracing(IHostApplicationBuilder builder, string section)
     {
         var tracing = new WattTracingOptions();
         try
         {
-            builder.Configuration.GetSection($"{WattOptions.SectionName}:Tracing").Bind(tracing);
+            builder.Configuration.GetSection(section).GetSection("Tracing").Bind(tracing);
         }
         catch (InvalidOperationException)
         {
@@ -120,11 +124,11 @@ internal static class TelemetryRegistration
             .AddHttpClientInstrumentation()
             .AddProcessor(new ServiceSpanProcessor()));
 
-        // The rest from the options when the provider is built, so code (Configure<WattOptions>) and a
+        // The rest from the settings when the provider is built, so code (Configure<WattOptions>) and a
         // test's configuration count as much as appsettings.
         builder.Services.ConfigureOpenTelemetryTracerProvider((sp, t) =>
         {
-            var options = sp.GetRequiredService<IOptions<WattOptions>>().Value.Tracing;
+            var options = sp.GetRequiredService<TelemetrySettings>().Tracing;
             var configuration = sp.GetRequiredService<IConfiguration>();
             var environment = sp.GetRequiredService<IHostEnvironment>();
             var ratio = Math.Clamp(options.SamplingRatio, 0, 1);
@@ -139,23 +143,5 @@ internal static class TelemetryRegistration
                 t.AddProcessor(processor);
             }
         });
-    }
-
-    private static WattOptions UnvalidatedOptions(IServiceProvider services)
-    {
-        var options = new WattOptions();
-        try
-        {
-            foreach (var configure in services.GetServices<IConfigureOptions<WattOptions>>())
-            {
-                configure.Configure(options);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            return new WattOptions(); // a value that does not bind: start-up validation names it; the defaults redact meanwhile
-        }
-
-        return options;
     }
 }

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Watt.Embedded.Configuration;
 using Watt.Embedded.Telemetry.Logging;
 using Watt.Embedded.Telemetry.Metrics;
 using Watt.Embedded.Telemetry.Tracing;
@@ -21,6 +20,9 @@ namespace Watt.Embedded.Telemetry;
 /// </summary>
 internal sealed class WattTelemetry
 {
+    /// <summary>The service name of the application host itself, in labels, scopes and spans (and as a mesh caller).</summary>
+    public const string HostServiceName = "host";
+
     /// <summary>The category of the framework's HTTP logging, raised to Information when request logging is on.</summary>
     public const string HttpLoggingCategory = "Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware";
 
@@ -30,9 +32,8 @@ internal sealed class WattTelemetry
     /// <summary>The category ASP.NET Core hosting logs each request under.</summary>
     public const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
-    public WattTelemetry(IOptions<WattOptions> options, IServiceProvider services)
+    public WattTelemetry(TelemetrySettings value, IServiceProvider services)
     {
-        var value = options.Value;
         Metrics = value.Metrics.Enabled == false ? null : services.GetRequiredService<WattMetrics>();
         RequestLogging = value.Logging.Requests;
         Sensitive = new SensitiveNames(value.Logging.Redact);

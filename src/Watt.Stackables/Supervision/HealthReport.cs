@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Watt.Embedded.Telemetry.Metrics;
-
 namespace Watt.Stackables.Supervision;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Watt.Embedded.Telemetry.Logging;
-using Watt.Embedded.Telemetry.Metrics;
+using Watt.Stackables.Logging;
 
 namespace Watt.Stackables.Supervision;
 

@@ -114,7 +114,10 @@ internal sealed class NodeWorker(
     private void OnHealth(WorkerResources resources)
     {
         _health?.Report(resources);
-        metrics?.ReportWorkerResources(context.Service.Name, context.Service.Worker, resources);
+        if (metrics is not null)
+        {
+            resources.Publish(metrics, context.Service.Name, context.Service.Worker);
+        }
     }
 
     private async Task WatchAsync(NodeProcess process, CancellationToken stopping)

@@ -1,3 +1,4 @@
+using Watt.Embedded.Runtime;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;

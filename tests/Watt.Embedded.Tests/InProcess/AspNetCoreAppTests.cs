@@ -1,3 +1,4 @@
+using Watt.Embedded.Runtime;
 using System.Net;
 using System.Net.Http.Json;
 using Fixtures.Inventory;
@@ -56,7 +57,7 @@ public sealed class AspNetCoreAppTests
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/inventory/stock/7", response.Headers.Location!.OriginalString);
         var runtime = host.App.Services.GetRequiredService<Watt.Embedded.Hosting.WattRuntime>();
-        Assert.All(runtime.Services["inventory"].Workers, worker => Assert.Equal(Watt.Embedded.Hosting.ServiceState.Running, worker.State));
+        Assert.All(runtime.Services["inventory"].Workers, worker => Assert.Equal(Watt.Embedded.Runtime.ServiceState.Running, worker.State));
     }
 
     private sealed class FakeStock : IStockSource

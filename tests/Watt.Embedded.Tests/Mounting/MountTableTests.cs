@@ -1,3 +1,4 @@
+using Watt.Embedded.Runtime;
 using Microsoft.AspNetCore.Http;
 using Watt.Embedded.Configuration;
 using Watt.Embedded.Hosting;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Time.Testing;
-using Watt.Embedded.Telemetry.Metrics;
 using Watt.Stackables.Configuration;
 using Watt.Stackables.Supervision;
 

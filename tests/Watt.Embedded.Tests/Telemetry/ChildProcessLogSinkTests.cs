@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using Watt.Embedded.Telemetry.Logging;
+using Watt.Stackables.Logging;
 
 namespace Watt.Embedded.Tests.Telemetry;
 

@@ -1,3 +1,4 @@
+using Watt.Embedded.Runtime;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
@@ -241,20 +242,20 @@ public sealed class MetricsTests
     }
 
     [Fact]
-    public async Task Worker_processes_report_their_resources_through_IWattMetrics()
+    public async Task Worker_processes_report_named_gauges_through_IWattMetrics()
     {
         await using var host = await KestrelHost.StartAsync(b => b.AddWatt(), settings: new Dictionary<string, string?> { ["Watt:Metrics:Port"] = "0" });
         var sink = host.App.Services.GetRequiredService<IWattMetrics>();
 
-        sink.ReportWorkerResources("mxnode", 1, new WorkerResources(0.25, 10_000_000, 20_000_000, 50_000_000, 12.5));
+        sink.SetWorkerGauge("watt_worker_event_loop_utilization", "Event-loop use.", "mxnode", 1, 0.25);
+        sink.SetWorkerGauge("watt_worker_heap_used_bytes", "Heap in use.", "mxnode", 1, 10_000_000);
+        sink.SetWorkerGauge("watt_worker_heap_used_bytes", "ignored: the first help stays", "mxnode", 2, 30_000_000);
         sink.RecordRequest("mxnode", 1, "GET", "/products/:id", 200, TimeSpan.FromMilliseconds(3));
 
         var metrics = await Scrape();
         Assert.Equal(0.25, metrics.Sum("watt_worker_event_loop_utilization", ("service", "mxnode"), ("worker", "1")));
-        Assert.Equal(10_000_000, metrics.Sum("watt_worker_heap_used_bytes", ("service", "mxnode")));
-        Assert.Equal(20_000_000, metrics.Sum("watt_worker_heap_total_bytes", ("service", "mxnode")));
-        Assert.Equal(50_000_000, metrics.Sum("watt_worker_rss_bytes", ("service", "mxnode")));
-        Assert.Equal(12.5, metrics.Sum("watt_worker_cpu_percent", ("service", "mxnode")));
+        Assert.Equal(10_000_000, metrics.Sum("watt_worker_heap_used_bytes", ("service", "mxnode"), ("worker", "1")));
+        Assert.Equal(30_000_000, metrics.Sum("watt_worker_heap_used_bytes", ("service", "mxnode"), ("worker", "2")));
         Assert.Equal(1, metrics.Sum("watt_http_requests_total", ("service", "mxnode"), ("route", "/products/:id")));
     }
 

@@ -4,8 +4,9 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Watt.Embedded.Hosting;
-using Watt.Embedded.InProcess;
+using Watt.Embedded.Http;
+using Watt.Embedded.Telemetry.Logging;
+using Watt.Embedded.Runtime;
 
 namespace Watt.Embedded.Mesh.Ingress;
 
@@ -30,7 +31,7 @@ internal sealed class MeshIngress(ServiceRouter router, ILoggerFactory loggerFac
             return;
         }
 
-        _listener = await SideListener.StartAsync("mesh-ingress", IPAddress.Loopback, options.Port, loggerFactory, app => app.Run(HandleAsync), cancellationToken).ConfigureAwait(false);
+        _listener = await SideListener.StartAsync("mesh-ingress", IPAddress.Loopback, options.Port, new ServiceLoggerProvider(loggerFactory, "mesh-ingress", 0), app => app.Run(HandleAsync), cancellationToken).ConfigureAwait(false);
         Address = _listener.Address;
         var address = Address.ToString().TrimEnd('/');
         MeshLog.IngressListening(_logger, address);
@@ -78,11 +79,9 @@ internal sealed class MeshIngress(ServiceRouter router, ILoggerFactory loggerFac
         }
 
         var caller = request.Headers[IMeshIngress.CallerHeader].ToString();
-        if (caller.Length > 0 && router.IsDenied(caller, service.Name))
+        if (caller.Length > 0 && !router.IsAllowed(caller, service.Name, _logger, out var denied))
         {
-            MeshLog.CallDenied(_logger, caller, service.Name);
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            return Task.CompletedTask;
+            return denied.WriteAsync(context);
         }
 
         return ServiceDispatcher.DispatchAsync(context, service, PathString.Empty, request.Path, _logger);

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.ObjectPool;
-using Watt.Embedded.Hosting;
 using Watt.Embedded.InProcess;
+using Watt.Embedded.Runtime;
 
 namespace Watt.Embedded.Mesh.Transport;
 
@@ -95,22 +95,21 @@ internal sealed class MeshExchange
     /// <summary>Why the request was aborted, or <see langword="null"/>.</summary>
     public Exception? AbortReason { get; private set; }
 
-    /// <summary>Sends <paramref name="request"/> to <paramref name="application"/> and returns its response once started.</summary>
-    /// <param name="application">The worker's pipeline.</param>
+    /// <summary>Sends <paramref name="request"/> to the worker <paramref name="lease"/> holds and returns its response once started.</summary>
+    /// <param name="lease">The worker that took the request; released once the service is done with it.</param>
     /// <param name="request">The caller's request.</param>
-    /// <param name="worker">The worker that took the request; released once the service is done with it.</param>
     /// <param name="logger">Where a failure of the service's pipeline is logged, with <paramref name="service"/>.</param>
     /// <param name="service">The service name.</param>
     /// <param name="cancellationToken">The caller's cancellation: it aborts the service's request.</param>
     public static Task<HttpResponseMessage> SendAsync(
-        ServiceApplication application, HttpRequestMessage request, WorkerRuntime worker, ILogger logger, string service, CancellationToken cancellationToken)
+        WorkerLease lease, HttpRequestMessage request, ILogger logger, string service, CancellationToken cancellationToken)
     {
         var exchange = Pool.Get();
         exchange.Begin(request, logger, service, cancellationToken);
         exchange.BuildFeatures();
         exchange.StartRequestBody();
         var response = exchange._response.Task;
-        _ = exchange.RunAsync(application, worker);
+        _ = exchange.RunAsync(lease);
         return response.IsCompleted ? response : exchange.WaitForResponseAsync(response, cancellationToken);
     }
 
@@ -303,11 +302,11 @@ internal sealed class MeshExchange
         }
     }
 
-    private async Task RunAsync(ServiceApplication application, WorkerRuntime worker)
+    private async Task RunAsync(WorkerLease lease)
     {
         try
         {
-            await application.ProcessRequestAsync(_features, CompleteResponse, this).ConfigureAwait(false);
+            await lease.Application!.ProcessRequestAsync(_features, CompleteResponse, this).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -319,7 +318,7 @@ internal sealed class MeshExchange
         }
         finally
         {
-            worker.Exit();
+            lease.Dispose();
             lock (_gate)
             {
                 _aborted?.Dispose();

@@ -9,7 +9,7 @@ namespace Watt.Embedded.Telemetry.Logging;
 /// </summary>
 internal sealed class WattLoggerFactory(ILoggerFactory inner, LogRedaction redaction) : ILoggerFactory
 {
-    private readonly WattLogScope _scope = new(Mesh.ServiceRouter.HostCaller, 0);
+    private readonly WattLogScope _scope = new(WattTelemetry.HostServiceName, 0);
 
     public ILoggerFactory Inner { get; } = inner;
 

@@ -1,10 +1,8 @@
-using Watt.Embedded.Hosting;
-
 namespace Watt.Embedded.Telemetry.Metrics;
 
 /// <summary>
-/// Records the Prometheus series of services that Watt does not run in-process (Node workers of
-/// Watt.Stackables): their requests, state, restarts and resource use, with the same names and labels as
+/// Records the Prometheus series of work that Watt does not run in-process (the processes of
+/// Watt.Stackables' services): their requests, restarts and the gauges their processes report, with the same names and labels as
 /// the in-process services'. Resolve it from the host's services.
 /// </summary>
 public interface IWattMetrics
@@ -18,28 +16,20 @@ public interface IWattMetrics
     /// <param name="duration">How long the request took.</param>
     void RecordRequest(string service, int worker, string method, string route, int status, TimeSpan duration);
 
-    /// <summary>Sets a worker's current state (<c>watt_service_state</c>).</summary>
-    /// <param name="service">The service name.</param>
-    /// <param name="worker">The worker index.</param>
-    /// <param name="state">The state it entered.</param>
-    void ReportState(string service, int worker, ServiceState state);
-
     /// <summary>Counts a restart of a worker (<c>watt_service_restarts_total</c>).</summary>
     /// <param name="service">The service name.</param>
     /// <param name="worker">The worker index.</param>
     void RecordRestart(string service, int worker);
 
-    /// <summary>Sets what a worker process reported about itself.</summary>
+    /// <summary>
+    /// Sets a per-worker gauge that the worker's own process reported (heap, event-loop use, anything the kind
+    /// measures), labelled <c>service</c> and <c>worker</c> like Watt's own series. The gauge is created at its
+    /// first use; later calls with the same name reuse it (their <paramref name="help"/> is ignored).
+    /// </summary>
+    /// <param name="name">The Prometheus series name, for example <c>watt_worker_heap_used_bytes</c>.</param>
+    /// <param name="help">The series' help text.</param>
     /// <param name="service">The service name.</param>
     /// <param name="worker">The worker index.</param>
-    /// <param name="resources">The report.</param>
-    void ReportWorkerResources(string service, int worker, WorkerResources resources);
+    /// <param name="value">The value.</param>
+    void SetWorkerGauge(string name, string help, string service, int worker, double value);
 }
-
-/// <summary>What a worker process reports about itself (a Node worker, every second).</summary>
-/// <param name="EventLoopUtilization">Event-loop utilisation, 0 to 1.</param>
-/// <param name="HeapUsedBytes">Heap in use, in bytes.</param>
-/// <param name="HeapTotalBytes">Heap reserved, in bytes.</param>
-/// <param name="RssBytes">Resident set size, in bytes.</param>
-/// <param name="CpuPercent">CPU use since the last report, in percent of one core.</param>
-public readonly record struct WorkerResources(double EventLoopUtilization, double HeapUsedBytes, double HeapTotalBytes, double RssBytes, double CpuPercent);

@@ -4,8 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Prometheus;
-using Watt.Embedded.Configuration;
-using Watt.Embedded.Hosting;
+using Watt.Embedded.Http;
+using Watt.Embedded.Telemetry.Logging;
 
 namespace Watt.Embedded.Telemetry.Metrics;
 
@@ -14,7 +14,7 @@ namespace Watt.Embedded.Telemetry.Metrics;
 /// loopback by default, so metrics are never on the public listener by accident. A port that cannot be
 /// bound is logged as an error; the host runs on without metrics.
 /// </summary>
-internal sealed partial class MetricsEndpoint(IOptions<WattOptions> options, IServiceProvider services, ILoggerFactory loggerFactory) : IWattMetricsEndpoint, IAsyncDisposable
+internal sealed partial class MetricsEndpoint(TelemetrySettings settings, IServiceProvider services, ILoggerFactory loggerFactory) : IWattMetricsEndpoint, IAsyncDisposable
 {
     public const string DefaultPath = "/metrics";
 
@@ -30,7 +30,7 @@ internal sealed partial class MetricsEndpoint(IOptions<WattOptions> options, ISe
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var metrics = options.Value.Metrics;
+        var metrics = settings.Metrics;
         if (metrics.Enabled != false && Interlocked.Exchange(ref _registryStarted, 1) == 0)
         {
             // prometheus-net starts its adapters (.NET meters, event counters) at the registry's first
@@ -46,7 +46,7 @@ internal sealed partial class MetricsEndpoint(IOptions<WattOptions> options, ISe
         try
         {
             _listener = await SideListener.StartAsync(
-                "metrics", IPAddress.Parse(metrics.BindAddress), metrics.Port, loggerFactory, app => app.UseMetricServer(DefaultPath), cancellationToken).ConfigureAwait(false);
+                "metrics", IPAddress.Parse(metrics.BindAddress), metrics.Port, new ServiceLoggerProvider(loggerFactory, "metrics", 0), app => app.UseMetricServer(DefaultPath), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
         {

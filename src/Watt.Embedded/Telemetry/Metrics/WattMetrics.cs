@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Prometheus;
-using Watt.Embedded.Configuration;
-using Watt.Embedded.Hosting;
 
 namespace Watt.Embedded.Telemetry.Metrics;
 
@@ -14,26 +12,22 @@ namespace Watt.Embedded.Telemetry.Metrics;
 internal sealed class WattMetrics : IWattMetrics
 {
     private static readonly double[] DurationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-    private static readonly ServiceState[] States = Enum.GetValues<ServiceState>();
 
     private readonly Histogram _requestDuration;
     private readonly Counter _requests;
     private readonly Gauge _inFlight;
     private readonly Histogram _meshDuration;
     private readonly Gauge _state;
+    private readonly IMetricFactory _factory;
+    private readonly ConcurrentDictionary<string, Gauge> _workerGauges = new(StringComparer.Ordinal);
     private readonly Counter _restarts;
-    private readonly Gauge _eventLoop;
-    private readonly Gauge _heapUsed;
-    private readonly Gauge _heapTotal;
-    private readonly Gauge _rss;
-    private readonly Gauge _cpu;
     private readonly ConcurrentDictionary<(string Service, int Worker, string Method, string Route, int Status), RequestSeries> _requestSeries = new();
     private readonly ConcurrentDictionary<(string Caller, string Callee, int Status), Histogram.Child> _meshSeries = new();
     private readonly ConcurrentDictionary<(string Service, int Worker), InFlightSeries> _inFlightCounters = new();
 
-    public WattMetrics(IOptions<WattOptions> options)
+    public WattMetrics(TelemetrySettings settings)
     {
-        var labels = options.Value.Metrics.Labels;
+        var labels = settings.Metrics.Labels;
         IMetricFactory factory = labels.Count == 0 ? Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.DefaultRegistry) : Prometheus.Metrics.WithLabels(labels);
 
         // No exemplars: prometheus-net would otherwise copy the current trace and span ids into an exemplar
@@ -47,11 +41,7 @@ internal sealed class WattMetrics : IWattMetrics
         _meshDuration = factory.CreateHistogram("watt_mesh_call_duration_seconds", "Duration of mesh calls until the response headers, by caller and callee.", ["caller", "callee", "status"], new HistogramConfiguration { Buckets = DurationBuckets });
         _state = factory.CreateGauge("watt_service_state", "1 for the state a worker of a Watt service is in, 0 for the others.", ["service", "worker", "state"]);
         _restarts = factory.CreateCounter("watt_service_restarts_total", "Restart attempts of a worker of a Watt service.", worker);
-        _eventLoop = factory.CreateGauge("watt_worker_event_loop_utilization", "Event-loop utilisation a worker process reported, 0 to 1.", worker);
-        _heapUsed = factory.CreateGauge("watt_worker_heap_used_bytes", "Heap in use a worker process reported.", worker);
-        _heapTotal = factory.CreateGauge("watt_worker_heap_total_bytes", "Heap reserved a worker process reported.", worker);
-        _rss = factory.CreateGauge("watt_worker_rss_bytes", "Resident set size a worker process reported.", worker);
-        _cpu = factory.CreateGauge("watt_worker_cpu_percent", "CPU use a worker process reported, in percent of one core.", worker);
+        _factory = factory;
 
         // Series a request would otherwise update with an atomic operation on a line every core shares are
         // brought up to date when the registry is collected. The registry is process-wide and keeps its
@@ -99,25 +89,24 @@ internal sealed class WattMetrics : IWattMetrics
         series.Observe(duration.TotalSeconds);
     }
 
-    public void ReportState(string service, int worker, ServiceState state)
+    /// <summary>Sets <c>watt_service_state</c> of a worker: 1 for <paramref name="state"/>, 0 for the other values of its type.</summary>
+    public void ReportState<TState>(string service, int worker, TState state)
+        where TState : struct, Enum
     {
         var index = Worker(worker);
-        foreach (var candidate in States)
+        foreach (var candidate in Enum.GetValues<TState>())
         {
-            _state.WithLabels(service, index, candidate.ToString()).Set(candidate == state ? 1 : 0);
+            _state.WithLabels(service, index, candidate.ToString()).Set(candidate.Equals(state) ? 1 : 0);
         }
     }
 
     public void RecordRestart(string service, int worker) => _restarts.WithLabels(service, Worker(worker)).Inc();
 
-    public void ReportWorkerResources(string service, int worker, WorkerResources resources)
+    public void SetWorkerGauge(string name, string help, string service, int worker, double value)
     {
-        var index = Worker(worker);
-        _eventLoop.WithLabels(service, index).Set(resources.EventLoopUtilization);
-        _heapUsed.WithLabels(service, index).Set(resources.HeapUsedBytes);
-        _heapTotal.WithLabels(service, index).Set(resources.HeapTotalBytes);
-        _rss.WithLabels(service, index).Set(resources.RssBytes);
-        _cpu.WithLabels(service, index).Set(resources.CpuPercent);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var gauge = _workerGauges.GetOrAdd(name, static (n, state) => state.Factory.CreateGauge(n, state.Help, ["service", "worker"]), (Factory: _factory, Help: help ?? string.Empty));
+        gauge.WithLabels(service, Worker(worker)).Set(value);
     }
 
     private RequestSeries CreateRequestSeries((string Service, int Worker, string Method, string Route, int Status) key)

@@ -46,6 +46,6 @@ internal sealed class ServiceSpanProcessor : BaseProcessor<Activity>
             }
         }
 
-        activity.SetTag(ServiceTag, Mesh.ServiceRouter.HostCaller);
+        activity.SetTag(ServiceTag, WattTelemetry.HostServiceName);
     }
 }

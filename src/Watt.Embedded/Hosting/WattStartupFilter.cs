@@ -5,17 +5,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using Watt.Embedded.Configuration;
+using Watt.Embedded.Mounting;
 using Watt.Embedded.Telemetry;
 using Watt.Embedded.Telemetry.Metrics;
 using Watt.Embedded.Telemetry.Tracing;
 
-namespace Watt.Embedded.Mounting;
-
-/// <summary>Remembers whether the application placed the mount middleware itself with <c>UseWatt()</c>.</summary>
-internal sealed class WattPipelineMarker
-{
-    public bool PlacedExplicitly { get; set; }
-}
+namespace Watt.Embedded.Hosting;
 
 /// <summary>
 /// Puts the mount middleware at the start of the host pipeline unless the application placed it with

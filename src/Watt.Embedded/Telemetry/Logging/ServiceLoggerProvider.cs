@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Watt.Embedded.Telemetry.Logging;
-
-namespace Watt.Embedded.InProcess;
+namespace Watt.Embedded.Telemetry.Logging;
 
 /// <summary>
 /// Sends a service's log records to the host's logging providers, inside a scope that names the service

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Watt.Embedded.Mesh;
+namespace Watt.Embedded.Telemetry;
 
 /// <summary>The <see cref="ActivitySource"/> of Watt.Embedded (one for the library, as the conventions say).</summary>
 internal static class WattActivitySource

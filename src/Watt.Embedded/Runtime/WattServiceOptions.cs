@@ -1,4 +1,4 @@
-namespace Watt.Embedded.Configuration;
+namespace Watt.Embedded.Runtime;
 
 /// <summary>
 /// Settings of one service, bound from <c>Watt:Services:&lt;name&gt;</c>. Values declared in code

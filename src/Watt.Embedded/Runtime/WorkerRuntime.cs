@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Logging;
-using Watt.Embedded.Configuration;
 using Watt.Embedded.InProcess;
 
-namespace Watt.Embedded.Hosting;
+namespace Watt.Embedded.Runtime;
 
 /// <summary>
 /// One instance of a service: builds and starts its host, restarts it with exponential back-off when
@@ -24,12 +23,13 @@ internal sealed class WorkerRuntime : IDisposable
     private int _inFlight;
     private int _attempt;
     private long _startedAt;
+    private long _nextAttemptTicks; // UTC ticks of the next scheduled start, while restarting
     private volatile ServiceState _state = ServiceState.Stopped;
     private volatile bool _stopRequested;
 
-    private readonly Telemetry.Metrics.IWattMetrics? _metrics;
+    private readonly Telemetry.Metrics.WattMetrics? _metrics;
 
-    public WorkerRuntime(ServiceHostFactory factory, ServiceHostContext context, RestartOptions restart, TimeProvider time, ILogger logger, Telemetry.Metrics.IWattMetrics? metrics = null)
+    public WorkerRuntime(ServiceHostFactory factory, ServiceHostContext context, RestartOptions restart, TimeProvider time, ILogger logger, Telemetry.Metrics.WattMetrics? metrics = null)
     {
         _metrics = metrics;
         _factory = factory;
@@ -48,6 +48,24 @@ internal sealed class WorkerRuntime : IDisposable
     }
 
     public ServiceState State => _state;
+
+    /// <summary>
+    /// How long until this worker may run: the time left before its next scheduled restart while it waits
+    /// for it, about a second while it starts; <see langword="null"/> when it runs, failed or stopped.
+    /// </summary>
+    public TimeSpan? RetryAfter()
+    {
+        switch (_state)
+        {
+            case ServiceState.Starting:
+                return TimeSpan.FromSeconds(1);
+            case ServiceState.Restarting:
+                var left = new DateTimeOffset(Volatile.Read(ref _nextAttemptTicks), TimeSpan.Zero) - _time.GetUtcNow();
+                return left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1);
+            default:
+                return null;
+        }
+    }
 
     /// <summary>The running worker's services (its own container); <see langword="null"/> unless running.</summary>
     public IServiceProvider? Services => _state == ServiceState.Running ? _host?.Services : null;
@@ -117,7 +135,7 @@ internal sealed class WorkerRuntime : IDisposable
             drained.TrySetResult();
         }
 
-        HostingLog.WorkerStopping(_logger, _context.ServiceName, Index);
+        RuntimeLog.WorkerStopping(_logger, _context.ServiceName, Index);
         try
         {
             await drained.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -156,7 +174,7 @@ internal sealed class WorkerRuntime : IDisposable
     private async Task<bool> TryStartAsync(CancellationToken cancellationToken)
     {
         SetState(ServiceState.Starting);
-        HostingLog.WorkerStarting(_logger, _context.ServiceName, Index);
+        RuntimeLog.WorkerStarting(_logger, _context.ServiceName, Index);
         try
         {
             var host = await _factory.StartAsync(_context, cancellationToken).ConfigureAwait(false);
@@ -174,12 +192,12 @@ internal sealed class WorkerRuntime : IDisposable
             }
 
             host.Stopping.Register(static s => ((WorkerRuntime)s!).OnHostStopping(), this);
-            HostingLog.WorkerRunning(_logger, _context.ServiceName, Index);
+            RuntimeLog.WorkerRunning(_logger, _context.ServiceName, Index);
             return true;
         }
         catch (Exception ex) when (!_stopRequested)
         {
-            HostingLog.WorkerStartFailed(_logger, _context.ServiceName, Index, _attempt + 1, ex);
+            RuntimeLog.WorkerStartFailed(_logger, _context.ServiceName, Index, _attempt + 1, ex);
             SetState(ServiceState.Restarting);
             return false;
         }
@@ -204,7 +222,7 @@ internal sealed class WorkerRuntime : IDisposable
             }
         }
 
-        HostingLog.WorkerCrashed(_logger, _context.ServiceName, Index);
+        RuntimeLog.WorkerCrashed(_logger, _context.ServiceName, Index);
         _restartLoop = Task.Run(async () =>
         {
             if (crashed is not null)
@@ -225,14 +243,15 @@ internal sealed class WorkerRuntime : IDisposable
             if (_attempt > _restart.MaxAttempts)
             {
                 SetState(ServiceState.Failed);
-                HostingLog.WorkerFailed(_logger, _context.ServiceName, Index, _restart.MaxAttempts);
+                RuntimeLog.WorkerFailed(_logger, _context.ServiceName, Index, _restart.MaxAttempts);
                 return;
             }
 
             SetState(ServiceState.Restarting);
             _metrics?.RecordRestart(_context.ServiceName, Index);
             var delay = _restart.DelayFor(_attempt);
-            HostingLog.WorkerRestartScheduled(_logger, _context.ServiceName, Index, delay, _attempt, _restart.MaxAttempts);
+            Volatile.Write(ref _nextAttemptTicks, (_time.GetUtcNow() + delay).UtcTicks);
+            RuntimeLog.WorkerRestartScheduled(_logger, _context.ServiceName, Index, delay, _attempt, _restart.MaxAttempts);
             try
             {
                 await Task.Delay(delay, _time, token).ConfigureAwait(false);
@@ -257,7 +276,7 @@ internal sealed class WorkerRuntime : IDisposable
         }
         catch (Exception ex)
         {
-            HostingLog.WorkerStopFailed(_logger, _context.ServiceName, Index, ex);
+            RuntimeLog.WorkerStopFailed(_logger, _context.ServiceName, Index, ex);
         }
     }
 }

@@ -1,4 +1,4 @@
-namespace Watt.Embedded.Mounting;
+namespace Watt.Embedded.Runtime;
 
 /// <summary>Rules of mount prefixes and host names, shared by the mount table and the validation of options.</summary>
 internal static class MountPath

@@ -1,6 +1,7 @@
+using Watt.Stackables.Configuration;
 using Watt.Stackables.Kinds;
 
-namespace Watt.Stackables.Configuration;
+namespace Watt.Stackables;
 
 /// <summary>The Node services of a host (declared in code or in configuration), for start-up validation and the mesh ingress.</summary>
 internal sealed class NodeServiceCatalog

@@ -1,10 +1,12 @@
+using Watt.Embedded.Configuration;
+using Watt.Embedded.Runtime;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Watt.Embedded.Hosting;
 using Watt.Embedded.Mounting;
 
-namespace Watt.Embedded.Configuration;
+namespace Watt.Embedded.Hosting;
 
 /// <summary>
 /// Validates <see cref="WattOptions"/> at start-up. Every message names the configuration key it is
@@ -106,7 +108,7 @@ internal sealed class WattOptionsValidator(
 
         foreach (var (caller, denied) in mesh.Deny)
         {
-            if (!string.Equals(caller, Mesh.ServiceRouter.HostCaller, StringComparison.OrdinalIgnoreCase) && registry.Find(caller) is null)
+            if (!string.Equals(caller, ServiceRouter.HostCaller, StringComparison.OrdinalIgnoreCase) && registry.Find(caller) is null)
             {
                 errors.Add($"{Root}:Mesh:Deny:{caller} names a caller that is not a service of this host ({Known()}, or 'host').");
             }

@@ -7,9 +7,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Watt.Embedded.InProcess;
 
-namespace Watt.Embedded.Hosting;
+namespace Watt.Embedded.Http;
 
 /// <summary>
 /// A small Kestrel listener of the host beside its own (the mesh ingress, the metrics endpoint): its own
@@ -31,24 +30,24 @@ internal sealed class SideListener : IAsyncDisposable
     public Uri Address { get; }
 
     public static Task<SideListener> StartAsync(
-        string name, IPAddress address, int port, ILoggerFactory hostLogging, Action<WebApplication> configure, CancellationToken cancellationToken)
+        string name, IPAddress address, int port, ILoggerProvider logging, Action<WebApplication> configure, CancellationToken cancellationToken)
     {
         // Built and started detached from the caller's execution context, like service hosts: listeners that
         // key on the caller's flow (WebApplicationFactory's, while the application under test starts) must
         // never take this host for the application's own and give it a test server instead of Kestrel.
-        return ServiceHostFactory.RunDetached(() => BuildAndStartAsync(name, address, port, hostLogging, configure, cancellationToken));
+        return DetachedFlow.Run(() => BuildAndStartAsync(name, address, port, logging, configure, cancellationToken));
     }
 
     private static async Task<SideListener> BuildAndStartAsync(
-        string name, IPAddress address, int port, ILoggerFactory hostLogging, Action<WebApplication> configure, CancellationToken cancellationToken)
+        string name, IPAddress address, int port, ILoggerProvider logging, Action<WebApplication> configure, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection([new(WebHostDefaults.ServerUrlsKey, string.Empty)]); // the host's URLS (ASPNETCORE_URLS) are not this listener's
         builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(new ServiceLoggerProvider(hostLogging, name, 0));
+        builder.Logging.AddProvider(logging);
         builder.WebHost.ConfigureKestrel(k => k.Listen(address, port));
-        builder.Services.AddSingleton<IHostLifetime, ServiceHostLifetime>();
+        builder.Services.AddSingleton<IHostLifetime, DetachedHostLifetime>();
         var app = builder.Build();
         try
         {

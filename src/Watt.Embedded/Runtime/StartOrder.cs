@@ -1,4 +1,4 @@
-namespace Watt.Embedded.Hosting;
+namespace Watt.Embedded.Runtime;
 
 /// <summary>Orders services so that each starts after the services it depends on, otherwise in declaration order.</summary>
 internal static class StartOrder

@@ -1,8 +1,9 @@
+using Watt.Stackables.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Watt.Embedded.Configuration;
 
-namespace Watt.Stackables.Configuration;
+namespace Watt.Stackables;
 
 /// <summary>
 /// Turns the mesh ingress on when the host runs Node services (their mesh calls go through it), unless

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Watt.Embedded.Hosting;
 
-namespace Watt.Embedded.Mounting;
+namespace Watt.Embedded.Runtime;
 
 /// <summary>
 /// Matches an external request to the service mounted at its host name and/or path prefix.

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
-namespace Watt.Embedded.Telemetry.Logging;
+namespace Watt.Stackables.Logging;
 
 /// <summary>
 /// Turns the output of a child process (a Node worker) into log records, one per line. A JSON line written
@@ -13,7 +13,7 @@ namespace Watt.Embedded.Telemetry.Logging;
 /// record from standard error.
 /// </summary>
 /// <remarks>Write through a logger of the host (or of the service), so records carry the service's scope and are redacted.</remarks>
-public sealed class ChildProcessLogSink
+internal sealed class ChildProcessLogSink
 {
     private static readonly EventId OutputEvent = new(700, "ChildProcessOutput");
     private readonly ILogger _logger;

@@ -1,8 +1,10 @@
+using Watt.Embedded.Configuration;
+using Watt.Embedded.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Watt.Embedded.Hosting;
 
-namespace Watt.Embedded.Configuration;
+namespace Watt.Embedded.Hosting;
 
 /// <summary>
 /// Fills <see cref="WattOptions"/>: first what code declared (mounts, workers, dependencies), then the

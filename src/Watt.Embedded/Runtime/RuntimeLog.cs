@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 
-namespace Watt.Embedded.Hosting;
+namespace Watt.Embedded.Runtime;
 
-/// <summary>Log messages of the Hosting part (event ids 100-199).</summary>
-internal static partial class HostingLog
+/// <summary>Log messages of the Runtime part: workers (event ids 100-199), requests handed to services (300-309) and the mesh access check (400).</summary>
+internal static partial class RuntimeLog
 {
     [LoggerMessage(100, LogLevel.Information, "Watt service '{Service}' worker {Worker} is starting.")]
     public static partial void WorkerStarting(ILogger logger, string service, int worker);
@@ -28,4 +28,13 @@ internal static partial class HostingLog
 
     [LoggerMessage(107, LogLevel.Warning, "Watt service '{Service}' worker {Worker} did not stop cleanly.")]
     public static partial void WorkerStopFailed(ILogger logger, string service, int worker, Exception exception);
+
+    [LoggerMessage(300, LogLevel.Error, "Unhandled exception in Watt service '{Service}' for {Method} {Path}.")]
+    public static partial void ServiceRequestFailed(ILogger logger, string service, string method, string path, Exception exception);
+
+    [LoggerMessage(301, LogLevel.Warning, "Watt service '{Service}' is {State}: answered {Method} {Path} with 503.")]
+    public static partial void ServiceUnavailable(ILogger logger, string service, ServiceState state, string method, string path);
+
+    [LoggerMessage(500, LogLevel.Warning, "Mesh call from '{Caller}' to '{Service}' denied by Watt:Mesh:Deny.")]
+    public static partial void CallDenied(ILogger logger, string caller, string service);
 }

@@ -1,6 +1,4 @@
-using Watt.Embedded.Configuration;
-
-namespace Watt.Embedded.Hosting;
+namespace Watt.Embedded.Runtime;
 
 /// <summary>A running service: its effective options and its workers, chosen round robin.</summary>
 internal sealed class ServiceRuntime
@@ -46,27 +44,82 @@ internal sealed class ServiceRuntime
         }
     }
 
-    /// <summary>The next running worker, round robin, skipping workers that are not running.</summary>
-    public WorkerRuntime? PickWorker()
+    /// <summary>
+    /// Takes the next running worker, round robin, skipping workers that are not running; <see langword="false"/>
+    /// when none runs now. A taken lease must be disposed when the request ends.
+    /// </summary>
+    public bool TryAcquire(out WorkerLease lease)
     {
         var workers = _workers;
         if (workers.Length == 1)
         {
             // One worker (the usual case): no round to keep.
-            return workers[0].State == ServiceState.Running ? workers[0] : null;
+            return TryEnter(workers[0], out lease);
         }
 
         var start = Interlocked.Increment(ref _next);
         for (var i = 0u; i < (uint)workers.Length; i++)
         {
-            var worker = workers[(start + i) % (uint)workers.Length];
-            if (worker.State == ServiceState.Running)
+            if (TryEnter(workers[(start + i) % (uint)workers.Length], out lease))
             {
-                return worker;
+                return true;
             }
         }
 
-        return null;
+        lease = default;
+        return false;
+    }
+
+    /// <summary>
+    /// Takes a running worker as <see cref="TryAcquire"/> does; while the host is still starting its services
+    /// for the first time, waits for this one first rather than give up. A lease that holds no worker means
+    /// the service is not running (answer <see cref="ServiceProblem.Unavailable"/>).
+    /// </summary>
+    public ValueTask<WorkerLease> AcquireAsync(CancellationToken cancellationToken)
+    {
+        if (TryAcquire(out var lease) || _firstStart.Task.IsCompleted)
+        {
+            return new ValueTask<WorkerLease>(lease);
+        }
+
+        return AcquireAfterFirstStartAsync(cancellationToken);
+    }
+
+    private async ValueTask<WorkerLease> AcquireAfterFirstStartAsync(CancellationToken cancellationToken)
+    {
+        await _firstStart.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        TryAcquire(out var lease);
+        return lease;
+    }
+
+    private static bool TryEnter(WorkerRuntime worker, out WorkerLease lease)
+    {
+        if (worker.State == ServiceState.Running && worker.Enter() is { } application)
+        {
+            lease = new WorkerLease(worker, application);
+            return true;
+        }
+
+        lease = default;
+        return false;
+    }
+
+    /// <summary>
+    /// How long until a worker of the service may run again, from its restart schedule (the soonest of its
+    /// workers); <see langword="null"/> when none is on its way up (failed or stopped).
+    /// </summary>
+    public TimeSpan? RetryAfter()
+    {
+        TimeSpan? soonest = null;
+        foreach (var worker in _workers)
+        {
+            if (worker.RetryAfter() is { } delay && (soonest is null || delay < soonest))
+            {
+                soonest = delay;
+            }
+        }
+
+        return soonest;
     }
 
     /// <summary>

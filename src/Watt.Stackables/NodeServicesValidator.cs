@@ -1,9 +1,10 @@
+using Watt.Stackables.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Watt.Embedded.Configuration;
 
-namespace Watt.Stackables.Configuration;
+namespace Watt.Stackables;
 
 /// <summary>Checks every Node service's settings when Watt's options are validated at start-up; messages name the key.</summary>
 internal sealed class NodeServicesValidator(NodeServiceCatalog catalog, IConfiguration configuration, IHostEnvironment environment) : IValidateOptions<WattOptions>

@@ -1,4 +1,4 @@
-namespace Watt.Embedded.Configuration;
+namespace Watt.Embedded.Runtime;
 
 /// <summary>Exponential back-off used to restart a service whose start-up or run failed.</summary>
 public sealed class RestartOptions

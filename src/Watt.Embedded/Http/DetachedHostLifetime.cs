@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Hosting;
 
-namespace Watt.Embedded.InProcess;
+namespace Watt.Embedded.Http;
 
 /// <summary>
-/// The <see cref="IHostLifetime"/> of a service host: unlike the console lifetime it does not listen for
+/// The <see cref="IHostLifetime"/> of a host inside the application (a service's, a side listener's): unlike the console lifetime it does not listen for
 /// Ctrl+C or SIGTERM (the application host does, and stops services itself, in order) and prints nothing.
 /// </summary>
-internal sealed class ServiceHostLifetime : IHostLifetime
+internal sealed class DetachedHostLifetime : IHostLifetime
 {
     public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -1,4 +1,4 @@
-namespace Watt.Embedded.Hosting;
+namespace Watt.Embedded.Runtime;
 
 /// <summary>The state of a service (or of one of its workers).</summary>
 public enum ServiceState

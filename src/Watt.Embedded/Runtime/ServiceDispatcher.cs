@@ -1,0 +1,104 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Watt.Embedded.Runtime;
+
+/// <summary>
+/// Hands a request that arrived on a server of the host (the public listener through a mount, or the mesh
+/// ingress) to a worker of an in-process service, over the same request features, under a
+/// <see cref="WorkerLease"/>. A service that is not running answers with <see cref="ServiceProblem.Unavailable"/>;
+/// an exception of the service is that request's 500 (or an aborted connection once the response started).
+/// </summary>
+internal static class ServiceDispatcher
+{
+    public static Task DispatchAsync(HttpContext context, ServiceRuntime service, PathString pathBase, PathString path, ILogger logger)
+    {
+        var acquiring = service.AcquireAsync(context.RequestAborted);
+        if (!acquiring.IsCompletedSuccessfully)
+        {
+            return DispatchAfterAcquireAsync(acquiring, context, service, pathBase, path, logger);
+        }
+
+        var lease = acquiring.Result;
+        if (!lease.IsAcquired)
+        {
+            return UnavailableAsync(context, service, logger);
+        }
+
+        Task processing;
+        try
+        {
+            processing = lease.Application!.ProcessAsync(context, pathBase, path);
+        }
+        catch (Exception ex)
+        {
+            processing = Task.FromException(ex);
+        }
+
+        if (processing.IsCompletedSuccessfully)
+        {
+            lease.Dispose();
+            return Task.CompletedTask;
+        }
+
+        return AwaitAsync(processing, context, service.Name, lease, logger);
+    }
+
+    private static async Task DispatchAfterAcquireAsync(ValueTask<WorkerLease> acquiring, HttpContext context, ServiceRuntime service, PathString pathBase, PathString path, ILogger logger)
+    {
+        var lease = await acquiring.ConfigureAwait(false);
+        if (!lease.IsAcquired)
+        {
+            await UnavailableAsync(context, service, logger).ConfigureAwait(false);
+            return;
+        }
+
+        Task processing;
+        try
+        {
+            processing = lease.Application!.ProcessAsync(context, pathBase, path);
+        }
+        catch (Exception ex)
+        {
+            processing = Task.FromException(ex);
+        }
+
+        await AwaitAsync(processing, context, service.Name, lease, logger).ConfigureAwait(false);
+    }
+
+    private static Task UnavailableAsync(HttpContext context, ServiceRuntime service, ILogger logger)
+    {
+        var problem = ServiceProblem.Unavailable(service);
+        RuntimeLog.ServiceUnavailable(logger, service.Name, problem.State ?? ServiceState.Stopped, context.Request.Method, context.Request.Path);
+        return problem.WriteAsync(context);
+    }
+
+    private static async Task AwaitAsync(Task processing, HttpContext context, string service, WorkerLease lease, ILogger logger)
+    {
+        try
+        {
+            await processing.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            RuntimeLog.ServiceRequestFailed(logger, service, context.Request.Method, context.Request.Path, ex);
+            if (context.Response.HasStarted)
+            {
+                context.Abort();
+            }
+            else
+            {
+                context.Response.Clear();
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away.
+        }
+        finally
+        {
+            lease.Dispose();
+        }
+    }
+}
