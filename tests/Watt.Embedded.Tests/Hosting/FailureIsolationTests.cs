@@ -112,6 +112,36 @@ public sealed class FailureIsolationTests
     }
 
     [Fact]
+    public async Task The_mount_and_the_mesh_answer_the_same_503_with_Retry_After_from_the_real_back_off()
+    {
+        var time = new FakeTimeProvider();
+        await using var host = await KestrelHost.StartAsync(b =>
+        {
+            b.Services.AddSingleton<TimeProvider>(time);
+            b.AddWatt(w => AddFailing(w, "map", () => true).MountAt("/broken"));
+        }, settings: new Dictionary<string, string?> { ["Watt:Restart:InitialDelay"] = "00:00:16", ["Watt:Restart:MaxDelay"] = "00:01:00" });
+        var runtime = host.App.Services.GetRequiredService<WattRuntime>();
+        await Eventually.TrueAsync(() => host.Logs.GetSnapshot().Any(r => r.Id.Id == 103), "the first restart is scheduled");
+
+        // 16 s until the next attempt: not the 1 s a client would otherwise retry after.
+        time.Advance(TimeSpan.FromSeconds(5));
+        var mounted = await host.Client.GetAsync("/broken");
+        var mesh = await host.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient().GetAsync("http://broken.plt.local/");
+        foreach (var response in new[] { mounted, mesh })
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+            Assert.True(response.Headers.CacheControl!.NoStore);
+            Assert.Equal(TimeSpan.FromSeconds(11), response.Headers.RetryAfter!.Delta);
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal("Restarting", problem.RootElement.GetProperty("state").GetString());
+        }
+
+        Assert.Equal(await mounted.Content.ReadAsStringAsync(), await mesh.Content.ReadAsStringAsync());
+        Assert.Equal(ServiceState.Restarting, runtime.Services["broken"].State);
+    }
+
+    [Fact]
     public async Task After_the_maximum_attempts_the_service_is_Failed()
     {
         var time = new FakeTimeProvider();

@@ -273,6 +273,37 @@ public sealed class MeshRoutingTests
     }
 
     [Fact]
+    public async Task A_denied_call_gets_the_same_problem_answer_through_the_handler_and_through_the_ingress()
+    {
+        await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w =>
+        {
+            w.AddService("billing", map: app => app.MapGet("/", () => "billing"));
+            w.AddService("orders", map: app => app.MapGet("/", () => "orders"));
+        }), settings: new Dictionary<string, string?> { ["Watt:Mesh:Deny:host:0"] = "billing", ["Watt:Mesh:Deny:orders:0"] = "billing", ["Watt:Mesh:Ingress:Enabled"] = "true" });
+        var ingress = host.App.Services.GetRequiredService<IMeshIngress>();
+
+        var fromHandler = await host.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient().GetAsync("http://billing.plt.local/");
+        using var client = new HttpClient { BaseAddress = ingress.Address };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Host = "billing.plt.local";
+        request.Headers.Add(IMeshIngress.SecretHeader, ingress.Secret);
+        request.Headers.Add(IMeshIngress.CallerHeader, "orders");
+        var fromIngress = await client.SendAsync(request);
+
+        foreach (var response in new[] { fromHandler, fromIngress })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+            Assert.True(response.Headers.CacheControl!.NoStore);
+            using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal("billing", problem.RootElement.GetProperty("service").GetString());
+            Assert.Equal(403, problem.RootElement.GetProperty("status").GetInt32());
+        }
+
+        Assert.Equal(2, host.Logs.GetSnapshot().Count(r => r.Id.Id == 500));
+    }
+
+    [Fact]
     public async Task Mesh_calls_skip_the_hosts_own_middleware()
     {
         var hostMiddlewareRuns = 0;
