@@ -5,8 +5,8 @@ namespace Watt.Stackables;
 /// <summary>Watt.Stackables' log messages (category <c>Watt.Stackables</c>).</summary>
 internal static partial class StackablesLog
 {
-    [LoggerMessage(EventId = 900, Level = LogLevel.Information, Message = "Starting {Kind} worker {Worker} of service {Service} ({Mode}) on 127.0.0.1:{Port}: node {Arguments}")]
-    public static partial void Starting(ILogger logger, string kind, string service, int worker, string mode, int port, string arguments);
+    [LoggerMessage(EventId = 900, Level = LogLevel.Information, Message = "Starting {Kind} worker {Worker} of service {Service} ({Mode}) on 127.0.0.1:{Port}: {CommandLine}")]
+    public static partial void Starting(ILogger logger, string kind, string service, int worker, string mode, int port, string commandLine);
 
     [LoggerMessage(EventId = 901, Level = LogLevel.Information, Message = "Worker {Worker} of service {Service} is ready (pid {Pid}) after {ElapsedMs} ms")]
     public static partial void Ready(ILogger logger, string service, int worker, int pid, long elapsedMs);

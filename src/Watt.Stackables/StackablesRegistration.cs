@@ -1,35 +1,34 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Watt.Embedded.Configuration;
 using Watt.Embedded.Hosting;
+using Watt.Stackables.Commands;
 using Watt.Stackables.Configuration;
-using Watt.Stackables.Kinds;
+using Watt.Stackables.Frameworks;
+using Watt.Stackables.Node;
 
 namespace Watt.Stackables;
 
-/// <summary>Registers Watt.Stackables once per host: its kinds (for configuration), validation and the mesh ingress switch.</summary>
+/// <summary>Registers Watt.Stackables' kinds (<c>command</c> and the Node frameworks) so configuration alone can declare services of them.</summary>
 internal static class StackablesRegistration
 {
-    public static NodeServiceCatalog Ensure(WattBuilder watt)
+    public static WattBuilder AddKinds(WattBuilder watt)
     {
-        foreach (var descriptor in watt.Services)
+        watt.AddServiceKind(CommandServiceKind.KindName, _ => new CommandServiceKind(null));
+        foreach (var framework in NodeKinds.All)
         {
-            if (descriptor.ServiceType == typeof(NodeServiceCatalog) && descriptor.ImplementationInstance is NodeServiceCatalog existing)
-            {
-                return existing;
-            }
+            watt.AddServiceKind(framework.Name, _ => new NodeServiceKind(framework, null));
         }
 
-        var catalog = new NodeServiceCatalog();
-        watt.Services.AddSingleton(catalog);
-        watt.Services.AddSingleton<IConfigureOptions<WattOptions>, MeshIngressSetup>();
-        watt.Services.AddSingleton<IValidateOptions<WattOptions>, NodeServicesValidator>();
-        foreach (var kind in NodeKinds.All)
-        {
-            watt.AddServiceKind(kind.Name, (w, name, section) => NodeServiceDeclaration.Declare(w, kind, name, null));
-        }
+        return watt;
+    }
 
-        return catalog;
+    public static WattServiceBuilder AddNode(WattBuilder watt, NodeKind framework, string name, string path, Action<NodeServiceOptions>? configure)
+    {
+        ArgumentNullException.ThrowIfNull(watt);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        AddKinds(watt);
+        return watt.AddService(name, new NodeServiceKind(framework, options =>
+        {
+            options.Path = path;
+            configure?.Invoke(options);
+        }));
     }
 }

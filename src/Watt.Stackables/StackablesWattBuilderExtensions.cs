@@ -1,19 +1,20 @@
 using Watt.Embedded.Hosting;
 using Watt.Stackables;
+using Watt.Stackables.Commands;
 using Watt.Stackables.Configuration;
-using Watt.Stackables.Kinds;
+using Watt.Stackables.Frameworks;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// Declares Node.js services on a Watt host: each worker is a supervised <c>node</c> process on its own
-/// loopback port behind YARP, mounted like any service, reachable through the mesh
-/// (<c>http://NAME.plt.local</c>), and able to call the mesh from Node with unchanged code.
+/// Declares supervised process services on a Watt host: any executable (<c>AddCommand</c>) or a Node.js
+/// framework. Each worker is a supervised process on its own loopback port behind YARP, mounted like any
+/// service, reachable through the mesh (<c>http://NAME.plt.local</c>), and able to call the mesh itself.
 /// </summary>
 public static class StackablesWattBuilderExtensions
 {
     /// <summary>
-    /// Registers the Node kinds (<c>node</c>, <c>express</c>, <c>fastify</c>, <c>nest</c>, <c>next</c>, <c>vite</c>,
+    /// Registers the kinds <c>command</c> and the Node kinds (<c>node</c>, <c>express</c>, <c>fastify</c>, <c>nest</c>, <c>next</c>, <c>vite</c>,
     /// <c>astro</c>, <c>remix</c>) so that configuration alone can declare services
     /// (<c>Watt:Services:web: { "Kind": "next", "Path": "web", "Mount": "/shop", "Workers": 2 }</c>).
     /// Every <c>Add*</c> method below does it too.
@@ -23,8 +24,38 @@ public static class StackablesWattBuilderExtensions
     public static WattBuilder AddStackables(this WattBuilder watt)
     {
         ArgumentNullException.ThrowIfNull(watt);
-        StackablesRegistration.Ensure(watt);
-        return watt;
+        return StackablesRegistration.AddKinds(watt);
+    }
+
+    /// <summary>
+    /// Any executable as a supervised service (Python, Go, Java, a shell script): each worker runs
+    /// <paramref name="command"/> with <paramref name="args"/> on a free 127.0.0.1 port, given in <c>PORT</c> and
+    /// wherever <c>{PORT}</c> appears in an argument; it is ready once it answers HTTP (below 500) at
+    /// <c>ReadinessPath</c>. Its output lines are the service's log records; it restarts with back-off when it
+    /// exits; its whole process tree is stopped with it, and killed if the host dies. The mount prefix is
+    /// stripped (sent as <c>X-Forwarded-Prefix</c>). It reaches the mesh through <c>WATT_MESH_URL</c> with the
+    /// credential in <c>WATT_MESH_SECRET</c> (header <c>X-Watt-Mesh-Secret</c>, target in <c>X-Watt-Mesh-Host</c>).
+    /// Configuration (<c>Watt:Services:&lt;name&gt;</c>: <c>Command</c>, <c>Args</c>, <c>WorkingDirectory</c>,
+    /// <c>Env</c>, ...) overrides what is set here; <c>"Kind": "command"</c> declares one from configuration alone.
+    /// </summary>
+    /// <param name="watt">The Watt builder.</param>
+    /// <param name="name">The service name: a DNS label, unique in the host.</param>
+    /// <param name="command">The executable: a name on the PATH, or a path relative to the working directory.</param>
+    /// <param name="args">Its arguments.</param>
+    /// <param name="configure">Further settings (working directory, environment, readiness); configuration overrides them.</param>
+    /// <returns>A builder to mount the service and set its workers.</returns>
+    public static WattServiceBuilder AddCommand(this WattBuilder watt, string name, string command, IEnumerable<string>? args = null, Action<CommandServiceOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(watt);
+        ArgumentException.ThrowIfNullOrWhiteSpace(command);
+        var arguments = args?.ToList() ?? [];
+        StackablesRegistration.AddKinds(watt);
+        return watt.AddService(name, new CommandServiceKind(options =>
+        {
+            options.Command = command;
+            options.Args = [.. arguments];
+            configure?.Invoke(options);
+        }));
     }
 
     /// <summary>A plain Node.js server: the package.json <c>start</c> script (run as <c>node</c> directly) or an entry file, told its port by <c>PORT</c>; its <c>dev</c> script in development. The mount prefix is stripped (sent as <c>X-Forwarded-Prefix</c>).</summary>
@@ -100,13 +131,5 @@ public static class StackablesWattBuilderExtensions
         => Declare(watt, NodeKinds.Remix, name, path, configure);
 
     private static WattServiceBuilder Declare(WattBuilder watt, NodeKind kind, string name, string path, Action<NodeServiceOptions>? configure)
-    {
-        ArgumentNullException.ThrowIfNull(watt);
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return NodeServiceDeclaration.Declare(watt, kind, name, options =>
-        {
-            options.Path = path;
-            configure?.Invoke(options);
-        });
-    }
+        => StackablesRegistration.AddNode(watt, kind, name, path, configure);
 }

@@ -1,4 +1,3 @@
-using Watt.Embedded.Runtime;
 using Microsoft.Extensions.Configuration;
 
 namespace Watt.Embedded.Configuration;
@@ -10,13 +9,16 @@ namespace Watt.Embedded.Configuration;
 /// </summary>
 internal static class ServiceConfigurationOverlay
 {
-    public static IReadOnlyDictionary<string, string?> For(IConfiguration configuration, string service)
+    /// <param name="configuration">The host's configuration.</param>
+    /// <param name="service">The service name.</param>
+    /// <param name="isWattKey">Whether a key of the section is a setting of Watt or of the service's kind rather than the service's own.</param>
+    public static IReadOnlyDictionary<string, string?> For(IConfiguration configuration, string service, Func<string, bool> isWattKey)
     {
         var overlay = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var section = configuration.GetSection($"{WattOptions.SectionName}:Services:{service}");
         foreach (var child in section.GetChildren())
         {
-            if (IsReserved(child.Key))
+            if (isWattKey(child.Key))
             {
                 continue;
             }
@@ -36,18 +38,5 @@ internal static class ServiceConfigurationOverlay
         }
 
         return overlay;
-    }
-
-    public static bool IsReserved(string key)
-    {
-        foreach (var reserved in WattServiceOptions.ReservedKeys)
-        {
-            if (string.Equals(reserved, key, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -1,14 +1,35 @@
 using Microsoft.Extensions.DependencyInjection;
 using Watt.Embedded.InProcess;
+using Watt.Embedded.Kinds;
+using Watt.Embedded.Runtime;
 
 namespace Watt.Embedded.Hosting;
 
-/// <summary>A service as declared in code: its name, how to build a worker, and the declared defaults.</summary>
-internal sealed class ServiceDefinition(string name, ServiceHostFactory factory)
+/// <summary>
+/// A service as declared in code: its name, how to build a worker (a host factory for in-process services,
+/// or a <see cref="WattServiceKind"/> that fills each worker), and the declared defaults.
+/// </summary>
+internal sealed class ServiceDefinition
 {
-    public string Name { get; } = name;
+    public ServiceDefinition(string name, ServiceHostFactory factory)
+    {
+        Name = name;
+        Factory = factory;
+    }
 
-    public ServiceHostFactory Factory { get; } = factory;
+    public ServiceDefinition(string name, WattServiceKind kind)
+    {
+        Name = name;
+        Kind = kind;
+    }
+
+    public string Name { get; }
+
+    /// <summary>Builds every worker of an in-process service; <see langword="null"/> for a service of a <see cref="Kind"/>.</summary>
+    public ServiceHostFactory? Factory { get; }
+
+    /// <summary>The kind that fills each worker; <see langword="null"/> for a service declared with lambdas or an app.</summary>
+    public WattServiceKind? Kind { get; }
 
     public string? Mount { get; set; }
 
@@ -20,4 +41,26 @@ internal sealed class ServiceDefinition(string name, ServiceHostFactory factory)
 
     /// <summary>Registrations applied to every worker's container after the service's own.</summary>
     public List<Action<IServiceCollection>> ConfigureServices { get; } = [];
+
+    /// <summary>The keys of the service's section that are not its own configuration: Watt's, and its kind's.</summary>
+    public bool IsWattKey(string key)
+    {
+        if (WattServiceOptions.IsReserved(key))
+        {
+            return true;
+        }
+
+        if (Kind is not null)
+        {
+            foreach (var owned in Kind.ConfigurationKeys)
+            {
+                if (string.Equals(owned, key, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 }

@@ -1,22 +1,22 @@
-using Watt.Embedded.Runtime;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
 using Watt.Embedded.Configuration;
+using Watt.Embedded.Kinds;
+using Watt.Embedded.Runtime;
 
 namespace Watt.Embedded.Hosting;
 
-/// <summary>The services declared in code, in declaration order. One per host, shared by every AddWatt call.</summary>
-internal sealed class ServiceRegistry(IHostApplicationBuilder host)
+/// <summary>The services declared in code, in declaration order, and the kinds configuration may name. One per host, shared by every AddWatt call.</summary>
+internal sealed class ServiceRegistry
 {
     private readonly List<ServiceDefinition> _definitions = [];
-    private readonly Dictionary<string, ServiceKind> _kinds = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Func<string, WattServiceKind>> _kinds = new(StringComparer.OrdinalIgnoreCase);
     private readonly object _gate = new();
     private bool _configuredKindsDeclared;
 
     /// <summary>The kinds of service that configuration may name (<c>Watt:Services:web:Kind</c>).</summary>
     public IReadOnlyCollection<string> KindNames => _kinds.Keys;
 
-    public void AddKind(string kind, ServiceKind declare) => _kinds[kind] = declare;
+    public void AddKind(string kind, Func<string, WattServiceKind> create) => _kinds[kind] = create;
 
     /// <summary>
     /// Declares, once, the services that configuration alone describes with a known <c>Kind</c>. Called when
@@ -32,13 +32,12 @@ internal sealed class ServiceRegistry(IHostApplicationBuilder host)
             }
 
             _configuredKindsDeclared = true;
-            var builder = new WattBuilder(host, this);
             foreach (var section in configuration.GetSection($"{WattOptions.SectionName}:Services").GetChildren())
             {
                 var kind = section[nameof(WattServiceOptions.Kind)];
-                if (kind is not null && Find(section.Key) is null && _kinds.TryGetValue(kind, out var declare))
+                if (kind is not null && Find(section.Key) is null && _kinds.TryGetValue(kind, out var create) && ServiceNames.IsValid(section.Key))
                 {
-                    declare(builder, section.Key, section);
+                    Add(new ServiceDefinition(section.Key, create(section.Key)));
                 }
             }
         }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Watt.Embedded.InProcess;
+using Watt.Embedded.Kinds;
 
 namespace Watt.Embedded.Hosting;
 
@@ -75,18 +76,34 @@ public sealed class WattBuilder
     }
 
     /// <summary>
+    /// Declares a service that <paramref name="kind"/> builds: each worker is an in-process host (its own
+    /// container, pipeline and place in the mesh) whose builder and pipeline the kind fills, for example a
+    /// front that forwards to a supervised process (see Watt.Stackables).
+    /// </summary>
+    /// <param name="name">The service name: a DNS label, unique in the host.</param>
+    /// <param name="kind">The kind, with this service's own settings.</param>
+    /// <returns>A builder to mount the service and set its workers.</returns>
+    public WattServiceBuilder AddService(string name, WattServiceKind kind)
+    {
+        ServiceNames.Validate(name, nameof(name));
+        ArgumentNullException.ThrowIfNull(kind);
+        return Add(new ServiceDefinition(name, kind));
+    }
+
+    /// <summary>
     /// Registers a kind of service that configuration can name (<c>"Kind": "next"</c> in
-    /// <c>Watt:Services:&lt;name&gt;</c>): <paramref name="declare"/> declares such a service from its section.
-    /// Packages such as Watt.Stackables register their kinds with it. Registering a kind again replaces it.
+    /// <c>Watt:Services:&lt;name&gt;</c>): for each such section that code did not declare, <paramref name="create"/>
+    /// makes the kind of that service (given its name) once the host's configuration is final. Packages such as
+    /// Watt.Stackables register their kinds with it. Registering a kind name again replaces it.
     /// </summary>
     /// <param name="kind">The kind's name, matched case-insensitively.</param>
-    /// <param name="declare">Declares one service of the kind.</param>
+    /// <param name="create">Makes the kind of one service declared in configuration.</param>
     /// <returns>This builder.</returns>
-    public WattBuilder AddServiceKind(string kind, ServiceKind declare)
+    public WattBuilder AddServiceKind(string kind, Func<string, WattServiceKind> create)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(kind);
-        ArgumentNullException.ThrowIfNull(declare);
-        _registry.AddKind(kind, declare);
+        ArgumentNullException.ThrowIfNull(create);
+        _registry.AddKind(kind, create);
         return this;
     }
 

@@ -29,7 +29,7 @@ public static class WattHostingExtensions
         var registry = FindRegistry(builder.Services);
         if (registry is null)
         {
-            registry = new ServiceRegistry(builder);
+            registry = new ServiceRegistry();
             Register(builder.Services, registry);
             TelemetryRegistration.Register(builder, WattOptions.SectionName, TelemetryOf(sp => sp.GetRequiredService<IOptions<WattOptions>>().Value), TelemetryOf(UnvalidatedOptions));
         }

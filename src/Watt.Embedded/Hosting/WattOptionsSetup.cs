@@ -26,6 +26,8 @@ internal sealed class WattOptionsSetup(ServiceRegistry registry, IConfiguration 
             };
         }
 
+        // Kinds whose workers start processes that call the mesh need the ingress; configuration may still turn it off.
+        options.Mesh.Ingress.Enabled = registry.Definitions.Any(d => d.Kind?.UsesMeshIngress == true);
         var section = configuration.GetSection(WattOptions.SectionName);
         section.GetSection(nameof(WattOptions.Restart)).Bind(options.Restart);
         section.GetSection(nameof(WattOptions.Mesh)).Bind(options.Mesh);

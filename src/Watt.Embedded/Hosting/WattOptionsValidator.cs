@@ -2,7 +2,9 @@ using Watt.Embedded.Configuration;
 using Watt.Embedded.Runtime;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Watt.Embedded.Kinds;
 using Watt.Embedded.Hosting;
 using Watt.Embedded.Mounting;
 
@@ -16,7 +18,8 @@ namespace Watt.Embedded.Hosting;
 internal sealed class WattOptionsValidator(
     ServiceRegistry registry,
     IConfiguration configuration,
-    IEnumerable<WattServiceOverride> overrides) : IValidateOptions<WattOptions>
+    IEnumerable<WattServiceOverride> overrides,
+    IHostEnvironment environment) : IValidateOptions<WattOptions>
 {
     public const int MaxWorkers = 64;
     private const string Root = WattOptions.SectionName;
@@ -32,7 +35,9 @@ internal sealed class WattOptionsValidator(
             var key = $"{Root}:Services:{serviceName}";
             if (registry.Find(serviceName) is null)
             {
-                errors.Add(service.Kind is null
+                errors.Add(!ServiceNames.IsValid(serviceName)
+                    ? $"{key}: '{serviceName}' is not a valid service name: use 1 to 63 letters, digits or '-', starting and ending with a letter or digit."
+                    : service.Kind is null
                     ? $"{key} configures a service that is not declared in code ({Known()}). Declare it with AddWatt(w => w.AddService(\"{serviceName}\", ...)), or give it a 'Kind' once a package that provides kinds (such as Watt.Stackables) is added."
                     : registry.KindNames.Count == 0
                         ? $"{key}:Kind '{service.Kind}' is not a known kind of service: no kinds are registered. Add the package that provides it (such as Watt.Stackables) and its AddWatt extension."
@@ -41,6 +46,10 @@ internal sealed class WattOptionsValidator(
             }
 
             ValidateService(key, serviceName, service, options, errors);
+            if (registry.Find(serviceName)?.Kind is { } kind)
+            {
+                kind.Validate(new WattKindValidationContext(serviceName, configuration.GetSection(key), environment, errors));
+            }
         }
 
         ValidateMesh(options, errors);
@@ -248,18 +257,20 @@ internal sealed class WattOptionsValidator(
         foreach (var service in section.GetSection(nameof(WattOptions.Services)).GetChildren())
         {
             CheckChildren(service.GetSection(nameof(WattServiceOptions.Restart)), typeof(RestartOptions), errors);
+            var definition = registry.Find(service.Key);
+            string[] settings = [.. WattServiceOptions.ReservedKeys, .. definition?.Kind?.ConfigurationKeys ?? []];
             foreach (var child in service.GetChildren())
             {
-                if (ServiceConfigurationOverlay.IsReserved(child.Key))
+                if (definition?.IsWattKey(child.Key) ?? WattServiceOptions.IsReserved(child.Key))
                 {
                     continue;
                 }
 
-                // Other keys are the service's own configuration; a near miss of a Watt setting is a typo.
-                var closest = WattServiceOptions.ReservedKeys.FirstOrDefault(k => Distance(k, child.Key) <= 2);
+                // Other keys are the service's own configuration; a near miss of a Watt or kind setting is a typo.
+                var closest = settings.FirstOrDefault(k => Distance(k, child.Key) <= 2);
                 if (closest is not null)
                 {
-                    errors.Add($"{child.Path} is not a Watt setting: did you mean '{closest}'? (Keys of a service section other than {string.Join(", ", WattServiceOptions.ReservedKeys)} are passed to the service as its own configuration.)");
+                    errors.Add($"{child.Path} is not a Watt setting: did you mean '{closest}'? (Keys of a service section other than {string.Join(", ", settings)} are passed to the service as its own configuration.)");
                 }
             }
         }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Watt.Embedded.Configuration;
 using Watt.Embedded.InProcess;
+using Watt.Embedded.Kinds;
 using Watt.Embedded.Mesh;
 using Watt.Embedded.Mesh.Ingress;
 using Watt.Embedded.Runtime;
@@ -137,7 +138,7 @@ internal sealed class WattRuntime : IHostedLifecycleService
             }
         }
 
-        var overlay = ServiceConfigurationOverlay.For(_configuration, definition.Name);
+        var overlay = ServiceConfigurationOverlay.For(_configuration, definition.Name, definition.IsWattKey);
         var restart = options.Restart ?? hostRestart;
         var logger = _loggerFactory.CreateLogger($"Watt.Embedded.Hosting.{definition.Name}");
         var workers = new WorkerRuntime[options.Workers];
@@ -153,9 +154,22 @@ internal sealed class WattRuntime : IHostedLifecycleService
                     services.AddSingleton(new WattServiceInfo(definition.Name, index, workers.Length, options.Mount, options.Host));
                     _telemetry.AddTo(services, definition.Name, index);
                 });
-            workers[i] = new WorkerRuntime(definition.Factory, context, restart, _time, logger, _telemetry.Metrics);
+            var factory = definition.Kind is { } kind ? new KindHostFactory(kind, WorkerContext(definition, options, index, workers.Length, context.MeshDomain)) : definition.Factory!;
+            workers[i] = new WorkerRuntime(factory, context, restart, _time, logger, _telemetry.Metrics);
         }
 
         return new ServiceRuntime(definition.Name, options, workers);
     }
+
+    private WattWorkerContext WorkerContext(ServiceDefinition definition, WattServiceOptions options, int index, int workers, string meshDomain) => new(
+        definition.Name,
+        index,
+        workers,
+        MountPath.Normalize(options.Mount) is { Length: > 1 } mount ? mount : null,
+        string.IsNullOrWhiteSpace(options.Host) ? null : options.Host.Trim(),
+        meshDomain,
+        _configuration.GetSection($"{WattOptions.SectionName}:Services:{definition.Name}"),
+        _environment,
+        () => _ingress.Address,
+        () => _ingress.Enabled ? _ingress.CredentialFor(definition.Name, index) : null);
 }

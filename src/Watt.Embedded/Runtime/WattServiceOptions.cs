@@ -28,6 +28,20 @@ public sealed class WattServiceOptions
     /// <summary>Restart settings of this service; unset values fall back to <c>Watt:Restart</c>.</summary>
     public RestartOptions? Restart { get; set; }
 
-    /// <summary>Names of the keys of a service section that are Watt settings rather than service configuration.</summary>
-    internal static readonly string[] ReservedKeys = ["Mount", "Host", "Workers", "DependsOn", "Kind", "Restart", "Path"];
+    /// <summary>Names of the keys of a service section that are Watt settings rather than service configuration (a kind adds its own).</summary>
+    internal static readonly string[] ReservedKeys = ["Mount", "Host", "Workers", "DependsOn", "Kind", "Restart"];
+
+    /// <summary>Whether <paramref name="key"/> is one of <see cref="ReservedKeys"/> (case-insensitive).</summary>
+    internal static bool IsReserved(string key)
+    {
+        foreach (var reserved in ReservedKeys)
+        {
+            if (string.Equals(reserved, key, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

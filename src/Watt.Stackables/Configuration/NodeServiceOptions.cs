@@ -4,7 +4,7 @@ namespace Watt.Stackables.Configuration;
 /// Settings of one Node service. Values set in code are defaults; the service's configuration section
 /// (<c>Watt:Services:&lt;name&gt;</c>: <c>Path</c>, <c>Mode</c>, <c>Env</c>, <c>MaxHeapMb</c>, ...) overrides them.
 /// </summary>
-public sealed class NodeServiceOptions
+public sealed class NodeServiceOptions : ProcessServiceOptions
 {
     /// <summary>The application's folder (with its package.json), absolute or relative to the host's content root.</summary>
     public string? Path { get; set; }
@@ -17,18 +17,6 @@ public sealed class NodeServiceOptions
 
     /// <summary>Whether the production build is run before start (default <see cref="NodeBuildPolicy.Never"/>).</summary>
     public NodeBuildPolicy Build { get; set; } = NodeBuildPolicy.Never;
-
-    /// <summary>Extra environment variables of the Node process (they win over Watt's, except the mesh secret).</summary>
-    public Dictionary<string, string> Env { get; set; } = new(StringComparer.Ordinal);
-
-    /// <summary>The path probed for readiness (any answer below 500 means ready); by default the service's base path.</summary>
-    public string? ReadinessPath { get; set; }
-
-    /// <summary>How long a worker may take to answer its readiness probe (default 60 s).</summary>
-    public TimeSpan ReadinessTimeout { get; set; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>How long a worker has to exit after SIGTERM before it is killed (default 5 s).</summary>
-    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>V8's old-space limit in MB (<c>--max-old-space-size</c>); unset for Node's default.</summary>
     public int? MaxHeapMb { get; set; }

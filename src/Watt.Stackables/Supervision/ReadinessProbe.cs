@@ -13,7 +13,7 @@ internal static class ReadinessProbe
         Timeout = TimeSpan.FromSeconds(10),
     };
 
-    public static async Task WaitAsync(NodeProcess process, string destination, string path, TimeSpan timeout, string service, CancellationToken cancellationToken)
+    public static async Task WaitAsync(SupervisedProcess process, string destination, string path, TimeSpan timeout, string service, string program, string settings, CancellationToken cancellationToken)
     {
         var uri = new Uri(destination + (path.StartsWith('/') ? path : "/" + path));
         var started = Stopwatch.GetTimestamp();
@@ -24,7 +24,7 @@ internal static class ReadinessProbe
             if (process.HasExited)
             {
                 throw new InvalidOperationException(
-                    $"Service '{service}': node exited with code {process.ExitCode} before it was ready on {uri}.{Tail(process)}");
+                    $"Service '{service}': {program} exited with code {process.ExitCode} before it was ready on {uri}.{Tail(process)}");
             }
 
             try
@@ -50,12 +50,12 @@ internal static class ReadinessProbe
             if (Stopwatch.GetElapsedTime(started) > timeout)
             {
                 throw new TimeoutException(
-                    $"Service '{service}': node did not answer {uri} within {timeout.TotalSeconds:0} s (last: {lastError}); raise Watt:Services:{service}:ReadinessTimeout or set ReadinessPath.{Tail(process)}");
+                    $"Service '{service}': {program} did not answer {uri} within {timeout.TotalSeconds:0} s (last: {lastError}); raise {settings}:ReadinessTimeout or set {settings}:ReadinessPath.{Tail(process)}");
             }
 
             await Task.WhenAny(Task.Delay(100, cancellationToken), process.Exited).ConfigureAwait(false);
         }
     }
 
-    private static string Tail(NodeProcess process) => process.Tail is { Length: > 0 } tail ? Environment.NewLine + "Last output:" + Environment.NewLine + tail : string.Empty;
+    private static string Tail(SupervisedProcess process) => process.Tail is { Length: > 0 } tail ? Environment.NewLine + "Last output:" + Environment.NewLine + tail : string.Empty;
 }

@@ -15,6 +15,7 @@ internal sealed class MeshIngress(ServiceRouter router, ILoggerFactory loggerFac
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger("Watt.Embedded.Mesh.Ingress");
     private readonly byte[] _secret = Encoding.UTF8.GetBytes(Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
+    private readonly byte[] _credentialKey = RandomNumberGenerator.GetBytes(32);
     private SideListener? _listener;
 
     public bool Enabled { get; private set; }
@@ -22,6 +23,16 @@ internal sealed class MeshIngress(ServiceRouter router, ILoggerFactory loggerFac
     public Uri? Address { get; private set; }
 
     public string Secret => Encoding.UTF8.GetString(_secret);
+
+    /// <summary>
+    /// The credential of one worker of a service for this run: <c>service.worker.MAC</c>, where the MAC
+    /// (HMAC-SHA256 under a key of this run) binds the name, so a process can present only its own.
+    /// </summary>
+    public string CredentialFor(string service, int worker)
+    {
+        var identity = service + "." + worker.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return identity + "." + Convert.ToHexString(Mac(identity));
+    }
 
     public async Task StartAsync(MeshIngressOptions options, CancellationToken cancellationToken)
     {
@@ -56,7 +67,7 @@ internal sealed class MeshIngress(ServiceRouter router, ILoggerFactory loggerFac
     private Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!HasSecret(request))
+        if (!TryAuthenticate(request, out var workerService))
         {
             MeshLog.IngressForbidden(_logger, request.Host.Value ?? string.Empty, context.Connection.RemoteIpAddress?.ToString());
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
@@ -78,7 +89,14 @@ internal sealed class MeshIngress(ServiceRouter router, ILoggerFactory loggerFac
             return context.Response.WriteAsync($"No Watt service answers to host '{request.Host.Host}'; known services: {router.KnownNames()}.");
         }
 
-        var caller = request.Headers[IMeshIngress.CallerHeader].ToString();
+        // A worker's credential says who calls, whatever the request claims; the run secret (the host's own
+        // tools) may name a caller.
+        if (workerService is not null)
+        {
+            request.Headers[IMeshIngress.CallerHeader] = workerService; // what the service sees is the verified caller
+        }
+
+        var caller = workerService ?? request.Headers[IMeshIngress.CallerHeader].ToString();
         if (caller.Length > 0 && !router.IsAllowed(caller, service.Name, _logger, out var denied))
         {
             return denied.WriteAsync(context);
@@ -87,14 +105,48 @@ internal sealed class MeshIngress(ServiceRouter router, ILoggerFactory loggerFac
         return ServiceDispatcher.DispatchAsync(context, service, PathString.Empty, request.Path, _logger);
     }
 
-    private bool HasSecret(HttpRequest request)
+    private bool TryAuthenticate(HttpRequest request, out string? workerService)
     {
+        workerService = null;
         var presented = request.Headers[IMeshIngress.SecretHeader];
         if (presented.Count != 1 || presented[0] is not { } value)
         {
             return false;
         }
 
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(value), _secret);
+        var bytes = Encoding.UTF8.GetBytes(value);
+        if (CryptographicOperations.FixedTimeEquals(bytes, _secret))
+        {
+            return true;
+        }
+
+        // service.worker.MAC
+        var last = value.LastIndexOf('.');
+        var first = value.IndexOf('.');
+        if (first <= 0 || last <= first)
+        {
+            return false;
+        }
+
+        var identity = value[..last];
+        byte[] mac;
+        try
+        {
+            mac = Convert.FromHexString(value.AsSpan(last + 1));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(mac, Mac(identity)))
+        {
+            return false;
+        }
+
+        workerService = value[..first];
+        return true;
     }
+
+    private byte[] Mac(string identity) => HMACSHA256.HashData(_credentialKey, Encoding.UTF8.GetBytes(identity));
 }

@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Watt.Embedded.Caching;
+using Watt.Tests.Infrastructure;
+
+namespace Watt.Embedded.FunctionalTests.Mesh;
+
+/// <summary>Mesh calls go through one shared RFC 9111 cache by default; configuration turns it off.</summary>
+public sealed class MeshCacheTests
+{
+    private static Action<WebApplicationBuilder> Catalog(Counter counter) => b => b.AddWatt(w =>
+    {
+        w.AddService("catalog", map: app => app.MapGet("/products", (HttpContext c) =>
+        {
+            c.Response.Headers.CacheControl = "max-age=60";
+            c.Response.Headers["X-Cache-Tags"] = "products";
+            return $"products v{Interlocked.Increment(ref counter.Value)}";
+        }));
+        w.AddService("orders", map: app => app.MapGet("/", async (IHttpClientFactory f) =>
+            await f.CreateClient().GetStringAsync("http://catalog.plt.local/products"))).MountAt("/orders");
+    });
+
+    public sealed class Counter
+    {
+        public int Value;
+    }
+
+    [Fact]
+    public async Task Mesh_calls_are_cached_across_the_host_and_services_and_a_tag_invalidation_reaches_all()
+    {
+        var counter = new Counter();
+        await using var host = await KestrelHost.StartAsync(Catalog(counter));
+        var hostClient = host.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+
+        var first = await hostClient.GetAsync("http://catalog.plt.local/products");
+        var second = await hostClient.GetAsync("http://catalog.plt.local/products");
+        var viaOrders = await host.Client.GetStringAsync("/orders");
+
+        Assert.Equal("products v1", await second.Content.ReadAsStringAsync());
+        Assert.Equal("products v1", viaOrders);
+        Assert.StartsWith("Watt; hit", string.Join("", second.Headers.GetValues("Cache-Status")));
+        Assert.Equal(1, counter.Value);
+
+        await host.App.Services.GetRequiredService<IHttpCacheInvalidator>().InvalidateTagAsync("products");
+        Assert.Equal("products v2", await host.Client.GetStringAsync("/orders"));
+        Assert.Equal("products v2", await hostClient.GetStringAsync("http://catalog.plt.local/products"));
+        Assert.NotNull(first);
+    }
+
+    [Fact]
+    public async Task The_mesh_cache_can_be_turned_off()
+    {
+        var counter = new Counter();
+        await using var host = await KestrelHost.StartAsync(Catalog(counter), settings: new Dictionary<string, string?> { ["Watt:Mesh:Cache:Enabled"] = "false" });
+        var client = host.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+
+        await client.GetStringAsync("http://catalog.plt.local/products");
+        Assert.Equal("products v2", await client.GetStringAsync("http://catalog.plt.local/products"));
+    }
+
+    [Fact]
+    public async Task Other_hosts_are_not_cached_by_the_mesh_cache()
+    {
+        var hits = 0;
+        await using var network = await KestrelHost.StartAsync(_ => { }, app => app.MapGet("/", (HttpContext c) =>
+        {
+            c.Response.Headers.CacheControl = "max-age=60";
+            return $"network {Interlocked.Increment(ref hits)}";
+        }));
+        await using var host = await KestrelHost.StartAsync(Catalog(new Counter()));
+        var client = host.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+
+        await client.GetStringAsync(network.Address);
+        Assert.Equal("network 2", await client.GetStringAsync(network.Address));
+    }
+}
