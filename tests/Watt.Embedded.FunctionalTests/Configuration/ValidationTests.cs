@@ -71,9 +71,33 @@ public sealed class ValidationTests
             ["Watt:Restart:MaxAtempts"] = "2",
             ["Watt:Services:orders:Worker"] = "2",
         });
-        Assert.Contains("Watt:Servics is not a Watt setting (known: Logging, Mesh, Metrics, Restart, Services, Tracing)", message);
+        Assert.Contains("Watt:Servics is not a Watt setting: did you mean 'Services'? (known: Logging, Mesh, Metrics, Restart, Services, Tracing)", message);
         Assert.Contains("Watt:Restart:MaxAtempts is not a Watt setting", message);
         Assert.Contains("Watt:Services:orders:Worker is not a Watt setting: did you mean 'Workers'?", message);
+    }
+
+    [Fact]
+    public async Task A_taken_or_non_numeric_mesh_ingress_port_names_the_key()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w => w.AddService("orders")), settings: new Dictionary<string, string?>
+            {
+                ["Watt:Mesh:Ingress:Enabled"] = "true",
+                ["Watt:Mesh:Ingress:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+        });
+        Assert.StartsWith($"Watt:Mesh:Ingress:Port {port} cannot be bound on 127.0.0.1", error.Message, StringComparison.Ordinal);
+
+        var notANumber = await Assert.ThrowsAnyAsync<InvalidOperationException>(async () =>
+        {
+            await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w => w.AddService("orders")), settings: new Dictionary<string, string?> { ["Watt:Mesh:Ingress:Port"] = "abc" });
+        });
+        Assert.Contains("'Watt:Mesh:Ingress:Port'", notANumber.Message, StringComparison.Ordinal);
     }
 
     [Fact]

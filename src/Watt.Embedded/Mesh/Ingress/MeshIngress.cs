@@ -42,7 +42,17 @@ internal sealed class MeshIngress(ServiceRouter router, ILoggerFactory loggerFac
             return;
         }
 
-        _listener = await SideListener.StartAsync("mesh-ingress", IPAddress.Loopback, options.Port, new ServiceLoggerProvider(loggerFactory, "mesh-ingress", 0), app => app.Run(HandleAsync), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _listener = await SideListener.StartAsync("mesh-ingress", IPAddress.Loopback, options.Port, new ServiceLoggerProvider(loggerFactory, "mesh-ingress", 0), app => app.Run(HandleAsync), cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            // Processes of the host's services reach the mesh only through it: the host cannot run without it.
+            throw new InvalidOperationException(
+                $"Watt:Mesh:Ingress:Port {options.Port} cannot be bound on 127.0.0.1 ({ex.Message}). Set Watt:Mesh:Ingress:Port to a free port, or to 0 to pick one at start.", ex);
+        }
+
         Address = _listener.Address;
         var address = Address.ToString().TrimEnd('/');
         MeshLog.IngressListening(_logger, address);
