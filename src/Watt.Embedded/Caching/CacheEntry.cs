@@ -3,7 +3,7 @@ using System.Net;
 namespace Watt.Embedded.Caching;
 
 /// <summary>A stored response (RFC 9111 §3): status, headers, body, the times that drive its age, and its secondary key.</summary>
-public sealed class CacheEntry
+internal sealed class CacheEntry
 {
     /// <summary>The primary cache key (the target URI).</summary>
     public required string Key { get; init; }

@@ -14,7 +14,7 @@ namespace Watt.Embedded.Caching;
 /// <c>stale-while-revalidate</c> and <c>stale-if-error</c> (RFC 5861), invalidates on unsafe methods and by
 /// tag, and collapses concurrent identical misses into one upstream request.
 /// </summary>
-public sealed class HttpCacheHandler : DelegatingHandler
+internal sealed class HttpCacheHandler : DelegatingHandler
 {
     private readonly IHttpCacheStore _store;
     private readonly HttpCacheOptions _options;

@@ -9,7 +9,7 @@ namespace Watt.Embedded.Caching;
 /// hit-for-miss): its misses go upstream at once instead of queueing behind a leader whose response they
 /// could not reuse anyway.
 /// </summary>
-public sealed class RequestCoalescer
+internal sealed class RequestCoalescer
 {
     // Bound of the keys remembered as not storable; past it, the memory starts over.
     private const int MaxUncacheableKeys = 10_000;

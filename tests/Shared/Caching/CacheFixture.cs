@@ -6,7 +6,7 @@ using Watt.Embedded.Caching.Stores;
 namespace Watt.Tests.Caching;
 
 /// <summary>A client with the cache handler over an in-memory origin that counts its requests.</summary>
-public sealed class CacheFixture : IDisposable
+internal sealed class CacheFixture : IDisposable
 {
     private readonly Func<HttpRequestMessage, int, Task<HttpResponseMessage>> _origin;
     private int _calls;

@@ -57,7 +57,7 @@ public sealed class FolderDependencyTests
         Assert.DoesNotContain(Core.GetReferencedAssemblies(), a => a.Name == Stackables.GetName().Name);
     }
 
-    private static string SourceRoot(string package)
+    internal static string SourceRoot(string package)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -8,7 +8,7 @@ namespace Watt.Embedded.Caching.Stores;
 /// application. Entries are serialised per URI; tag invalidation bumps a version stamp per tag that every
 /// instance checks on read, so an invalidation anywhere reaches everyone.
 /// </summary>
-public sealed class DistributedHttpCacheStore : IHttpCacheStore
+internal sealed class DistributedHttpCacheStore : IHttpCacheStore
 {
     private const byte FormatVersion = 1;
     private readonly IDistributedCache _cache;

@@ -1,7 +1,7 @@
 namespace Watt.Embedded.Caching.Stores;
 
 /// <summary>Where the HTTP cache keeps its entries. One primary key holds the variants of one URI (Vary).</summary>
-public interface IHttpCacheStore
+internal interface IHttpCacheStore
 {
     /// <summary>The stored variants of <paramref name="key"/>, most recent first; empty when none.</summary>
     ValueTask<IReadOnlyList<CacheEntry>> GetAsync(string key, CancellationToken cancellationToken);

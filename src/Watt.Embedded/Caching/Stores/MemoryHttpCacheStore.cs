@@ -8,7 +8,7 @@ namespace Watt.Embedded.Caching.Stores;
 /// key a second chance instead of evicting it). Thread-safe: reads take no lock (a hit only sets the mark);
 /// writes take one lock, held only for dictionary and list updates.
 /// </summary>
-public sealed class MemoryHttpCacheStore : IHttpCacheStore
+internal sealed class MemoryHttpCacheStore : IHttpCacheStore
 {
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, Node> _entries = new(StringComparer.Ordinal);
