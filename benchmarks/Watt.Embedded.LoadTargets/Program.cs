@@ -10,6 +10,9 @@
 //                 to a sink on PORT+2; and that plus request logging
 //   node          one host on PORT with an Express app (args: node PORT WORKERS APP_PATH) mounted at /api with
 //                 WORKERS node processes behind it, telemetry off (benchmarks/load/node.sh)
+//   chain         one host on PORT with Watt's defaults and logging at Warning: /gateway/data is a mounted service
+//                 that fetches http://backend.plt.local/data through the mesh and returns its JSON (benchmarks/load/chain.sh)
+//   hello         the baseline of chain: a plain one-endpoint ASP.NET Core app on PORT, logging at Warning
 //   yarp          the baseline proxy without Watt: a plain ASP.NET Core app on PORT whose /api/{**rest} is YARP's
 //                 MapForwarder to a node already listening on NODE_PORT (args: yarp PORT NODE_PORT)
 // Prints "READY" once both parts accept requests; runs until killed.
@@ -52,6 +55,37 @@ if (mode == "watt")
             a.MapGet("/local", () => payload); // the mounted path alone, for comparison
         }).MountAt("/gateway");
     }));
+    await app.StartAsync();
+    Console.WriteLine("READY");
+    await app.WaitForShutdownAsync();
+}
+else if (mode is "chain" or "hello")
+{
+    // Logging at Warning (the console provider on), everything else as a user gets it: Watt's defaults
+    // (tracing set up, metrics recorded and served on a listener of their own) for the chain.
+    var builder = WebApplication.CreateBuilder();
+    builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Watt:Metrics:Port"] = (port + 3).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    });
+    if (mode == "chain")
+    {
+        builder.AddWatt(w =>
+        {
+            w.AddService("backend", map: a => a.MapGet("/data", () => payload));
+            w.AddService("gateway", map: a => a.MapGet("/data", async (IHttpClientFactory f) =>
+                Results.Bytes(await f.CreateClient().GetByteArrayAsync("http://backend.plt.local/data"), "application/json"))).MountAt("/gateway");
+        });
+    }
+
+    var app = builder.Build();
+    if (mode == "hello")
+    {
+        app.MapGet("/gateway/data", () => "hello");
+    }
+
     await app.StartAsync();
     Console.WriteLine("READY");
     await app.WaitForShutdownAsync();

@@ -71,7 +71,8 @@ public sealed class CommandServiceTests
                 ("Watt:Services:py:WorkingDirectory", NodeFixtures.Python),
                 ("Watt:Services:py:Env:GREETING", "hello"),
                 ("Watt:Services:py:Mount", "/py"),
-                ("Watt:Services:py:Greeting", "not a kind setting")));
+                ("Watt:Services:py:Greeting", "not a kind setting"),
+                ("Watt:Mesh:Domain", "mesh.test")));
 
         using var env = JsonDocument.Parse(await host.Client.GetStringAsync("/py/env"));
         var root = env.RootElement;
@@ -80,7 +81,7 @@ public sealed class CommandServiceTests
         Assert.Equal("py", root.GetProperty("WATT_SERVICE").GetString());
         Assert.Equal("0", root.GetProperty("WATT_WORKER").GetString());
         Assert.Equal("/py", root.GetProperty("WATT_BASE_PATH").GetString());
-        Assert.Equal("plt.local", root.GetProperty("WATT_MESH_DOMAIN").GetString());
+        Assert.Equal("mesh.test", root.GetProperty("WATT_MESH_DOMAIN").GetString()); // the configured domain, everywhere
         Assert.Equal("hello", root.GetProperty("GREETING").GetString());
         Assert.True(root.GetProperty("HAS_MESH_SECRET").GetBoolean());
         Assert.StartsWith("http://127.0.0.1:", root.GetProperty("WATT_MESH_URL").GetString(), StringComparison.Ordinal);
@@ -89,9 +90,9 @@ public sealed class CommandServiceTests
         // The python process calls an in-process service through the ingress with its worker's credential.
         Assert.Equal("200 order 7 for py", await host.Client.GetStringAsync("/py/mesh/orders/7"));
 
-        // It is in the mesh itself: the host reaches it as py.plt.local.
+        // It is in the mesh itself: the host reaches it as py.mesh.test.
         using var mesh = host.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
-        Assert.StartsWith("python worker 0", await mesh.GetStringAsync("http://py.plt.local/"), StringComparison.Ordinal);
+        Assert.StartsWith("python worker 0", await mesh.GetStringAsync("http://py.mesh.test/"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -50,8 +50,18 @@ public sealed class KestrelHost : IAsyncDisposable
 
         configure(builder);
         var app = builder.Build();
-        pipeline?.Invoke(app);
-        await app.StartAsync();
+        try
+        {
+            pipeline?.Invoke(app);
+            await app.StartAsync();
+        }
+        catch
+        {
+            // A host that failed to start must not live on: its tracer provider would keep sampling other tests' spans.
+            await app.DisposeAsync();
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new KestrelHost(app, new Uri(address));
     }

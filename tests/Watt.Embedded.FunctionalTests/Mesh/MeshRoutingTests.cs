@@ -338,6 +338,21 @@ public sealed class MeshRoutingTests
     }
 
     [Fact]
+    public async Task The_configured_mesh_domain_is_the_services_own_address_and_the_only_mesh_name()
+    {
+        static string Addresses(Microsoft.AspNetCore.Hosting.Server.IServer server) =>
+            string.Join(",", server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses);
+        await using var host = await KestrelHost.StartAsync(
+            b => b.AddWatt(w => w.AddService("pricing", map: app => app.MapGet("/address", Addresses)).MountAt("/pricing")),
+            settings: new Dictionary<string, string?> { ["Watt:Mesh:Domain"] = "mesh.test" });
+        var factory = host.App.Services.GetRequiredService<IMeshClientFactory>();
+
+        Assert.Equal("http://pricing.mesh.test", await host.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient().GetStringAsync("http://pricing.mesh.test/address"));
+        Assert.Equal("http://pricing.mesh.test", await host.Client.GetStringAsync("/pricing/address"));
+        Assert.Equal(new Uri("http://pricing.mesh.test/"), factory.CreateClient("pricing").BaseAddress);
+    }
+
+    [Fact]
     public async Task Mesh_calls_skip_the_hosts_own_middleware()
     {
         var hostMiddlewareRuns = 0;
