@@ -70,6 +70,12 @@ else if (mode is "chain" or "hello")
         ["Logging:LogLevel:Default"] = "Warning",
         ["Watt:Metrics:Port"] = (port + 3).ToString(System.Globalization.CultureInfo.InvariantCulture),
     });
+    foreach (var extra in args.Skip(2)) // key=value overrides, to take the chain apart
+    {
+        var at = extra.IndexOf('=', StringComparison.Ordinal);
+        builder.Configuration[extra[..at]] = extra[(at + 1)..];
+    }
+
     if (mode == "chain")
     {
         builder.AddWatt(w =>

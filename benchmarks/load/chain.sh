@@ -13,13 +13,10 @@ dll=benchmarks/Watt.Embedded.LoadTargets/bin/Release/net10.0/Watt.Embedded.LoadT
 port=5210
 
 run() {
-  local mode=$1 out=$2
-  dotnet "$dll" "$mode" "$port" > "$out.server" 2>&1 &
-  local pid=$!
-  for _ in $(seq 1 100); do grep -q READY "$out.server" 2>/dev/null && break; sleep 0.1; done
+  start_target "$dll" "$1" "$port" "$2"
   curl -sf "http://127.0.0.1:$port/gateway/data" >/dev/null
-  measure "http://127.0.0.1:$port/gateway/data" "$out" "$pid"
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  measure "http://127.0.0.1:$port/gateway/data" "$2" "$TARGET_PID"
+  stop_target
 }
 
 tmp=$(mktemp -d)

@@ -53,3 +53,18 @@ interleave() {
     done
   done
 }
+
+# start_target DLL MODE PORT OUT [ARGS...]: starts a load target (benchmarks/Watt.Embedded.LoadTargets) in the
+# background, its output in OUT.server, and waits until it printed READY; its pid is in TARGET_PID.
+start_target() {
+  local dll=$1 mode=$2 port=$3 out=$4
+  shift 4
+  dotnet "$dll" "$mode" "$port" "$@" > "$out.server" 2>&1 &
+  TARGET_PID=$!
+  for _ in $(seq 1 100); do grep -q READY "$out.server" 2>/dev/null && break; sleep 0.1; done
+}
+
+# stop_target: stops the target start_target started.
+stop_target() {
+  kill "$TARGET_PID"; wait "$TARGET_PID" 2>/dev/null || true
+}

@@ -18,15 +18,13 @@ url="http://127.0.0.1:$port/gateway/local"
 
 run() {
   local mode=$1 out=$2
-  dotnet "$dll" "$mode" "$port" > "$out.server" 2>&1 &
-  local pid=$!
-  for _ in $(seq 1 100); do grep -q READY "$out.server" 2>/dev/null && break; sleep 0.1; done
+  start_target "$dll" "$mode" "$port" "$out"
   curl -sf "$url" >/dev/null
-  measure "$url" "$out" "$pid"
+  measure "$url" "$out" "$TARGET_PID"
   if [ "$mode" != telemetry-off ]; then
     curl -sf "http://127.0.0.1:$((port + 3))/metrics" | grep -c '^watt_http_requests_total{service="gateway"' > "$out.series" || true
   fi
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  stop_target
 }
 
 tmp=$(mktemp -d)

@@ -20,21 +20,7 @@ namespace Watt.Stackables.Tests;
 /// </summary>
 public sealed class CommandServiceTests
 {
-    private static Dictionary<string, string?> Settings(params (string Key, string? Value)[] extra)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Watt:Metrics:Enabled"] = "false",
-            ["Watt:Restart:InitialDelay"] = "00:00:00.100",
-            ["Logging:LogLevel:Default"] = "Information",
-        };
-        foreach (var (key, value) in extra)
-        {
-            settings[key] = value;
-        }
-
-        return settings;
-    }
+    private static Dictionary<string, string?> Settings(params (string Key, string? Value)[] extra) => SupervisedSettings.With(extra);
 
     [Fact]
     public async Task A_python_service_declared_in_code_is_mounted_with_two_workers_round_robin()

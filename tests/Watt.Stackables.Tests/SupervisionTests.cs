@@ -9,21 +9,7 @@ namespace Watt.Stackables.Tests;
 /// <summary>Node workers are supervised: restarted after a crash with back-off, Failed after a crash loop, stopped with SIGTERM, restarted when over their limits.</summary>
 public sealed class SupervisionTests
 {
-    private static Dictionary<string, string?> Settings(params (string Key, string? Value)[] extra)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Watt:Metrics:Enabled"] = "false",
-            ["Watt:Restart:InitialDelay"] = "00:00:00.100",
-            ["Logging:LogLevel:Default"] = "Information",
-        };
-        foreach (var (key, value) in extra)
-        {
-            settings[key] = value;
-        }
-
-        return settings;
-    }
+    private static Dictionary<string, string?> Settings(params (string Key, string? Value)[] extra) => SupervisedSettings.With(extra);
 
     /// <summary>Waits until /api/info is answered by a process other than <paramref name="oldPid"/>.</summary>
     private static async Task NewProcessServesAsync(KestrelHost host, int oldPid, string because) =>

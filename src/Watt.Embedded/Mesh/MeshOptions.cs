@@ -4,7 +4,7 @@ namespace Watt.Embedded.Mesh;
 public sealed class MeshOptions
 {
     /// <summary>The domain under which services are reached: <c>http://NAME.{Domain}/</c>. Default <c>plt.local</c>.</summary>
-    public string Domain { get; set; } = "plt.local";
+    public string Domain { get; set; } = Runtime.ServiceRouter.DefaultDomain;
 
     /// <summary>
     /// Calls the mesh refuses, by caller: <c>Watt:Mesh:Deny:orders: [ "billing" ]</c> forbids calls from

@@ -13,16 +13,12 @@ internal static class ServiceDispatcher
 {
     public static Task DispatchAsync(HttpContext context, ServiceRuntime service, PathString pathBase, PathString path, ILogger logger)
     {
-        var acquiring = service.AcquireAsync(context.RequestAborted);
-        if (!acquiring.IsCompletedSuccessfully)
+        // The hot path takes a running worker without touching RequestAborted (which a server may create on first use).
+        if (!service.TryAcquire(out var lease))
         {
-            return DispatchAfterAcquireAsync(acquiring, context, service, pathBase, path, logger);
-        }
-
-        var lease = acquiring.Result;
-        if (!lease.IsAcquired)
-        {
-            return UnavailableAsync(context, service, logger);
+            return service.FirstStart.IsCompleted
+                ? UnavailableAsync(context, service, logger)
+                : DispatchAfterAcquireAsync(service.AcquireAsync(context.RequestAborted), context, service, pathBase, path, logger);
         }
 
         Task processing;

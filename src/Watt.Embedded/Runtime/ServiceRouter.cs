@@ -54,9 +54,6 @@ internal sealed class ServiceRouter
         return false;
     }
 
-    /// <summary>The mesh host name of a service (<c>orders.plt.local</c>).</summary>
-    public string HostNameOf(string service) => service + _routes.Suffix;
-
     public ServiceRuntime? Find(string name) => _routes.Services.TryGetValue(name, out var service) ? service : null;
 
     /// <summary>
