@@ -75,6 +75,15 @@ internal sealed class CacheEntry
     /// <summary>The request header values named by the response's Vary header (the secondary key).</summary>
     public required KeyValuePair<string, string>[] Vary { get; init; }
 
+    /// <summary>
+    /// The partition of the cache that stored it (its name and options, and for a cache that keys on
+    /// credentials, the credential): a cache reads only entries of its own partition.
+    /// </summary>
+    public string Partition { get; init; } = string.Empty;
+
+    /// <summary>Whether the response said it does not depend on the request's credentials (it may be served to any).</summary>
+    public bool SharedAcrossCredentials { get; init; }
+
     /// <summary>The cache tags of this entry.</summary>
     public required string[] Tags { get; init; }
 
@@ -126,7 +135,8 @@ internal sealed class CacheEntry
     internal HttpStatusCode Status => (HttpStatusCode)StatusCode;
 
     /// <summary>Whether <paramref name="other"/> has the same secondary key (§4.1): a store keeps one of the two.</summary>
-    internal bool HasSameVariantAs(CacheEntry other) => Vary.AsSpan().SequenceEqual(other.Vary);
+    internal bool HasSameVariantAs(CacheEntry other) =>
+        string.Equals(Partition, other.Partition, StringComparison.Ordinal) && Vary.AsSpan().SequenceEqual(other.Vary);
 
     private System.Net.Http.Headers.CacheControlHeaderValue? _cacheControl;
     private bool _cacheControlParsed;

@@ -23,6 +23,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
     private readonly RequestCoalescer _coalescer;
     private readonly Func<Uri, bool>? _filter;
     private readonly KeyValuePair<string, object?> _cacheTag;
+    private readonly string _partition;
     private readonly string _statusUriMiss;
     private readonly string _statusVaryMiss;
 
@@ -34,6 +35,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
     /// <param name="filter">Which request URIs are cached, in addition to <see cref="HttpCacheOptions.Origins"/>.</param>
     public HttpCacheHandler(IHttpCacheStore store, HttpCacheOptions options, TimeProvider? time = null, RequestCoalescer? coalescer = null, Func<Uri, bool>? filter = null)
     {
+        _partition = HttpCachePartition.Of(options);
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? TimeProvider.System;
@@ -123,6 +125,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
     private Task<HttpResponseMessage> SendSafeAsync(HttpRequestMessage request, Uri uri, bool head, CancellationToken cancellationToken)
     {
         var key = uri.AbsoluteUri;
+
         var lookup = _store.GetAsync(key, cancellationToken);
         return lookup.IsCompletedSuccessfully
             ? Decide(request, head, key, lookup.Result, cancellationToken)
@@ -142,7 +145,8 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         var hasHeaders = headers is not null;
         var requestCc = hasHeaders ? RawHeader.CacheControl(headers!) : null;
         var requestNoCache = hasHeaders && (requestCc?.NoCache == true || (requestCc is null && HasPragmaNoCache(request)));
-        var entry = Select(variants, request);
+        var scope = ScopeOf(request);
+        var entry = Select(variants, request, scope);
         var now = Now();
 
         if (entry is not null)
@@ -195,7 +199,13 @@ internal sealed class HttpCacheHandler : DelegatingHandler
 
         Count(HttpCacheMetrics.Misses);
         var forward = variants.Count == 0 ? "uri-miss" : "vary-miss";
-        return head ? ForwardHeadAsync(request, forward, cancellationToken) : FetchCoalescedAsync(key, request, forward, cancellationToken);
+        if (head)
+        {
+            return ForwardHeadAsync(request, forward, cancellationToken);
+        }
+
+        // A request whose credentials the cache must not share goes upstream on its own: no leader's response is its.
+        return scope.Credentialed ? FetchAloneAsync(key, request, forward, cancellationToken) : FetchCoalescedAsync(key, request, forward, cancellationToken);
     }
 
     private async Task<HttpResponseMessage> ForwardHeadAsync(HttpRequestMessage request, string forward, CancellationToken cancellationToken)
@@ -232,6 +242,13 @@ internal sealed class HttpCacheHandler : DelegatingHandler
     private bool NoStaleServing(CacheControlHeaderValue? cc) =>
         cc is not null && (cc.MustRevalidate || (_options.Shared && (cc.ProxyRevalidate || cc.SharedMaxAge is not null)));
 
+    private async Task<HttpResponseMessage> FetchAloneAsync(string key, HttpRequestMessage request, string forward, CancellationToken cancellationToken)
+    {
+        var sentAt = Now();
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return (await StoreAsync(key, request, response, sentAt, Forward(forward), cancellationToken).ConfigureAwait(false)).Response;
+    }
+
     private async Task<HttpResponseMessage> FetchCoalescedAsync(string key, HttpRequestMessage request, string forward, CancellationToken cancellationToken)
     {
         var sentAt = Now();
@@ -248,7 +265,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         if (!_coalescer.TryLead(key, out var lead))
         {
             var shared = await lead.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (shared is not null && VaryMatches(shared, request))
+            if (shared is not null && Readable(shared, ScopeOf(request)) && VaryMatches(shared, request))
             {
                 Count(HttpCacheMetrics.Coalesced);
                 return Respond(shared, request, head: false, shared.AgeAt(Now()), $"{_options.Name}; fwd={forward}; collapsed");
@@ -294,7 +311,8 @@ internal sealed class HttpCacheHandler : DelegatingHandler
     private ValueTask<(HttpResponseMessage Response, CacheEntry? Entry)> StoreAsync(
         string key, HttpRequestMessage request, HttpResponseMessage response, DateTimeOffset requestTime, string forward, CancellationToken cancellationToken)
     {
-        if (!IsStorable(request, response))
+        var scope = ScopeOf(request);
+        if (!IsStorable(request, response, scope))
         {
             response.Headers.TryAddWithoutValidation("Cache-Status", Status(forward));
             return new((response, null));
@@ -306,7 +324,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
             return new((response, null));
         }
 
-        return new(StoreBufferedAsync(key, request, response, requestTime, forward, cancellationToken));
+        return new(StoreBufferedAsync(key, request, response, requestTime, forward, scope, cancellationToken));
     }
 
     private string Status(string forward) => forward switch
@@ -317,7 +335,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
     };
 
     private async Task<(HttpResponseMessage Response, CacheEntry? Entry)> StoreBufferedAsync(
-        string key, HttpRequestMessage request, HttpResponseMessage response, DateTimeOffset requestTime, string forward, CancellationToken cancellationToken)
+        string key, HttpRequestMessage request, HttpResponseMessage response, DateTimeOffset requestTime, string forward, CacheScope scope, CancellationToken cancellationToken)
     {
         var responseTime = Now();
         var body = await ReadBoundedAsync(response, cancellationToken).ConfigureAwait(false);
@@ -338,6 +356,8 @@ internal sealed class HttpCacheHandler : DelegatingHandler
             RequestTime = requestTime,
             ResponseTime = responseTime,
             Vary = SecondaryKey(response, request),
+            Partition = scope.Partition,
+            SharedAcrossCredentials = SaysShared(response),
             Tags = Tags(response),
         };
         await _store.SetAsync(entry, cancellationToken).ConfigureAwait(false);
@@ -346,7 +366,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
     }
 
     /// <summary>RFC 9111 §3 (with §3.5 for Authorization in a shared cache).</summary>
-    private bool IsStorable(HttpRequestMessage request, HttpResponseMessage response)
+    private bool IsStorable(HttpRequestMessage request, HttpResponseMessage response, CacheScope scope)
     {
         var status = (int)response.StatusCode;
         if (request.Method != HttpMethod.Get || status < 200 || status == 206 || status == 304)
@@ -381,9 +401,15 @@ internal sealed class HttpCacheHandler : DelegatingHandler
             return false;
         }
 
-        if (_options.Shared && requestHeaders?.NonValidated.Contains("Authorization") == true && !(cc is { Public: true } || cc?.SharedMaxAge is not null || cc?.MustRevalidate == true))
+        if (_options.Shared && _options.Credentials == HttpCacheCredentials.Rfc9111
+            && requestHeaders?.NonValidated.Contains("Authorization") == true && !(cc is { Public: true } || cc?.SharedMaxAge is not null || cc?.MustRevalidate == true))
         {
             return false;
+        }
+
+        if (scope.Credentialed && !SaysShared(response))
+        {
+            return false; // a response to a user's credentials stays that user's
         }
 
         if (response.Headers.NonValidated.Contains("Vary") && RawHeader.List(response.Headers, "Vary").Contains("*"))
@@ -561,6 +587,8 @@ internal sealed class HttpCacheHandler : DelegatingHandler
             RequestTime = requestTime,
             ResponseTime = responseTime,
             Vary = entry.Vary,
+            Partition = entry.Partition,
+            SharedAcrossCredentials = entry.SharedAcrossCredentials,
             Tags = entry.Tags,
         };
     }
@@ -751,13 +779,13 @@ internal sealed class HttpCacheHandler : DelegatingHandler
     }
 
     /// <summary>§4.1: the stored variant whose secondary key matches the request, most recent first.</summary>
-    private static CacheEntry? Select(IReadOnlyList<CacheEntry> variants, HttpRequestMessage request)
+    private static CacheEntry? Select(IReadOnlyList<CacheEntry> variants, HttpRequestMessage request, CacheScope scope)
     {
         CacheEntry? best = null;
         for (var i = 0; i < variants.Count; i++)
         {
             var candidate = variants[i];
-            if (VaryMatches(candidate, request) && (best is null || candidate.ResponseTime > best.ResponseTime))
+            if (Readable(candidate, scope) && VaryMatches(candidate, request) && (best is null || candidate.ResponseTime > best.ResponseTime))
             {
                 best = candidate;
             }
@@ -891,4 +919,35 @@ internal sealed class HttpCacheHandler : DelegatingHandler
     }
 
     private static string Seconds(TimeSpan value) => ((long)Math.Floor(value.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Which stored entries a request may read and fill: its partition, and whether its credentials must not be shared.</summary>
+    private readonly record struct CacheScope(string Partition, bool Credentialed);
+
+    private CacheScope ScopeOf(HttpRequestMessage request)
+    {
+        if (!_options.Shared || _options.Credentials == HttpCacheCredentials.Rfc9111 || RequestHeadersPeek.Of(request) is not { } headers)
+        {
+            return new(_partition, false);
+        }
+
+        var hasCookie = headers.NonValidated.TryGetValues("Cookie", out var cookie);
+        var hasAuthorization = headers.NonValidated.TryGetValues("Authorization", out var authorization);
+        if (!hasCookie && !hasAuthorization)
+        {
+            return new(_partition, false);
+        }
+
+        return _options.Credentials == HttpCacheCredentials.PerCredential
+            ? new(_partition + "|credential:" + HttpCachePartition.OfCredential(cookie, authorization), false)
+            : new(_partition, true);
+    }
+
+    private static bool Readable(CacheEntry entry, CacheScope scope) =>
+        string.Equals(entry.Partition, scope.Partition, StringComparison.Ordinal) && (!scope.Credentialed || entry.SharedAcrossCredentials);
+
+    /// <summary>Whether the response says it does not depend on the request's credentials (<see cref="HttpCacheOptions.SharedResponseHeader"/>: true).</summary>
+    private bool SaysShared(HttpResponseMessage response) =>
+        _options.SharedResponseHeader.Length > 0
+        && response.Headers.NonValidated.TryGetValues(_options.SharedResponseHeader, out var values)
+        && values.Count == 1 && string.Equals(values.ToString().Trim(), "true", StringComparison.OrdinalIgnoreCase);
 }

@@ -48,6 +48,22 @@ public sealed class HttpCacheOptions
     /// <summary>The cache's name in the <c>Cache-Status</c> header (RFC 9211). Default <c>Watt</c>.</summary>
     public string Name { get; set; } = "Watt";
 
+    /// <summary>
+    /// How a shared cache treats a request that carries <c>Cookie</c> or <c>Authorization</c>. Inside one
+    /// application the mesh carries users' credentials on every call, and services write <c>Cache-Control</c>
+    /// for browsers, whose caches are private: so by default (<see cref="HttpCacheCredentials.Bypass"/>) such a
+    /// request neither reads nor fills a shared entry unless the response says, with <see cref="SharedResponseHeader"/>,
+    /// that it does not depend on the credentials. A private cache (<see cref="Shared"/> false) ignores this.
+    /// </summary>
+    public HttpCacheCredentials Credentials { get; set; } = HttpCacheCredentials.Bypass;
+
+    /// <summary>
+    /// The response header by which a service says that its response does not depend on the request's
+    /// credentials (<c>Watt-Cache-Shared: true</c>), so a shared cache may store it from, and serve it to, requests
+    /// with <c>Cookie</c> or <c>Authorization</c>. Default <c>Watt-Cache-Shared</c>.
+    /// </summary>
+    public string SharedResponseHeader { get; set; } = "Watt-Cache-Shared";
+
     /// <summary>Limits of the default in-memory store.</summary>
     public MemoryStoreOptions Memory { get; set; } = new();
 }
@@ -60,4 +76,20 @@ public sealed class MemoryStoreOptions
 
     /// <summary>Number of entries kept. Default 10 000.</summary>
     public int MaxEntries { get; set; } = 10_000;
+}
+
+/// <summary>How a shared cache treats requests that carry credentials (<c>Cookie</c>, <c>Authorization</c>).</summary>
+public enum HttpCacheCredentials
+{
+    /// <summary>
+    /// They neither read nor fill shared entries, unless the response carries
+    /// <see cref="HttpCacheOptions.SharedResponseHeader"/> (it does not depend on them). As Varnish does by default.
+    /// </summary>
+    Bypass,
+
+    /// <summary>Each distinct credential (the values of <c>Cookie</c> and <c>Authorization</c>) has entries of its own.</summary>
+    PerCredential,
+
+    /// <summary>RFC 9111 as written for a shared cache (§3.5: <c>Authorization</c> only with <c>public</c>, <c>s-maxage</c> or <c>must-revalidate</c>; cookies ignored).</summary>
+    Rfc9111,
 }

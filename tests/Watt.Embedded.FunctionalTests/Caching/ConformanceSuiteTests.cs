@@ -1,3 +1,4 @@
+using Watt.Embedded.Caching;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -104,7 +105,7 @@ public sealed class ConformanceSuiteTests(ITestOutputHelper output)
         builder.Logging.ClearProviders();
         builder.Services.AddHttpForwarder();
         builder.Services.AddHttpClient("origin")
-            .AddWattHttpCache()
+            .AddWattHttpCache(o => o.Credentials = HttpCacheCredentials.Rfc9111) // the suite tests RFC 9111 as written
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 UseProxy = false,

@@ -49,6 +49,41 @@ public sealed class MeshCacheTests
         Assert.NotNull(first);
     }
 
+    [Theory]
+    [InlineData("Cookie", "max-age=70")]
+    [InlineData("Authorization", "public, max-age=70")]
+    [InlineData("Authorization", "s-maxage=70")]
+    public async Task The_mesh_cache_never_gives_one_users_response_to_another(string credential, string cacheControl)
+    {
+        // The host forwards each caller's credential on its mesh call, as a gateway does.
+        await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w =>
+        {
+            w.AddService("profile", map: app => app.MapGet("/me", (HttpContext c) =>
+            {
+                c.Response.Headers.CacheControl = cacheControl;
+                return $"profile of {c.Request.Headers[credential]}";
+            }));
+            w.AddService("web", map: app => app.MapGet("/", async (HttpContext c, IHttpClientFactory f) =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "http://profile.plt.local/me");
+                request.Headers.TryAddWithoutValidation(credential, c.Request.Headers[credential].ToString());
+                using var response = await f.CreateClient().SendAsync(request);
+                return await response.Content.ReadAsStringAsync();
+            })).MountAt("/web");
+        }));
+
+        async Task<string> As(string value)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/web");
+            request.Headers.TryAddWithoutValidation(credential, value);
+            return await (await host.Client.SendAsync(request)).Content.ReadAsStringAsync();
+        }
+
+        Assert.Equal("profile of alice", await As("alice"));
+        Assert.Equal("profile of bob", await As("bob"));
+        Assert.Equal("profile of alice", await As("alice"));
+    }
+
     [Fact]
     public async Task The_mesh_cache_can_be_turned_off()
     {

@@ -62,7 +62,8 @@ public sealed class StoringTests
     [InlineData("must-revalidate, max-age=60", true)]
     public async Task S3_5_responses_to_requests_with_Authorization_are_stored_only_when_explicitly_allowed(string cacheControl, bool stored)
     {
-        using var f = new CacheFixture((_, n) => Response($"v{n}", headers: ("Cache-Control", cacheControl)));
+        // RFC 9111 as written; Watt's default for shared caches is stricter (PartitionTests).
+        using var f = new CacheFixture((_, n) => Response($"v{n}", headers: ("Cache-Control", cacheControl)), o => o.Credentials = Watt.Embedded.Caching.HttpCacheCredentials.Rfc9111);
         void Auth(HttpRequestMessage r) => r.Headers.TryAddWithoutValidation("Authorization", "Bearer x");
 
         await f.GetAsync(Url, Auth);

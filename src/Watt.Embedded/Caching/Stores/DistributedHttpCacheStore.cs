@@ -10,7 +10,7 @@ namespace Watt.Embedded.Caching.Stores;
 /// </summary>
 internal sealed class DistributedHttpCacheStore : IHttpCacheStore
 {
-    private const byte FormatVersion = 1;
+    private const byte FormatVersion = 2;
     private readonly IDistributedCache _cache;
     private readonly string _prefix;
     private readonly DistributedCacheEntryOptions _entryOptions;
@@ -118,6 +118,8 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore
                     writer.Write(vary.Value);
                 }
 
+                writer.Write(entry.Partition);
+                writer.Write(entry.SharedAcrossCredentials);
                 writer.Write(entry.Tags.Length);
                 for (var i = 0; i < entry.Tags.Length; i++)
                 {
@@ -155,6 +157,8 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore
                 vary[i] = new(reader.ReadString(), reader.ReadString());
             }
 
+            var partition = reader.ReadString();
+            var sharedAcrossCredentials = reader.ReadBoolean();
             var tags = new string[reader.ReadInt32()];
             var versions = new string[tags.Length];
             for (var i = 0; i < tags.Length; i++)
@@ -173,6 +177,8 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore
                 RequestTime = requestTime,
                 ResponseTime = responseTime,
                 Vary = vary,
+                Partition = partition,
+                SharedAcrossCredentials = sharedAcrossCredentials,
                 Tags = tags,
             }, versions));
         }
