@@ -5,7 +5,7 @@ namespace Watt.Embedded.Caching;
 /// the client). The limits of the shared in-memory store (<see cref="Memory"/>) come from the unnamed options
 /// (<c>services.Configure&lt;HttpCacheOptions&gt;(o =&gt; o.Memory.MaxBytes = ...)</c>).
 /// </summary>
-public sealed class HttpCacheOptions
+public class HttpCacheOptions
 {
     /// <summary>
     /// A shared cache (the default, and what the mesh uses) never stores <c>private</c> responses and

@@ -87,6 +87,10 @@ public static class WattHostingExtensions
         services.AddSingleton<ServiceRouter>();
         services.AddSingleton<MeshIngress>();
         services.AddSingleton<IMeshIngress>(sp => sp.GetRequiredService<MeshIngress>());
+        // The store the mesh cache and every client cache share, within the mesh cache's memory limits
+        // (Watt:Mesh:Cache:Memory) unless the application registers another store (AddWattDistributedHttpCacheStore).
+        services.TryAddSingleton<Watt.Embedded.Caching.Stores.IHttpCacheStore>(sp =>
+            new Watt.Embedded.Caching.Stores.MemoryHttpCacheStore(sp.GetRequiredService<IOptions<WattOptions>>().Value.Mesh.Cache.Memory));
         services.AddWattHttpCacheStore();
         services.AddSingleton(sp => new MeshShared(
             sp.GetRequiredService<ServiceRouter>(),

@@ -19,12 +19,26 @@ internal sealed class MeshHandlerBuilderFilter(MeshShared mesh, string caller, I
     {
         next(builder);
         builder.PrimaryHandler = new MeshHandler(mesh, caller, _logger, builder.PrimaryHandler);
-        if (mesh.CacheEnabled)
+        if (mesh.CacheEnabled && !HasCache(builder))
         {
             // Outermost, so a hit spends no retry or circuit-breaker budget; only mesh URIs are cached.
             builder.AdditionalHandlers.Insert(0, new HttpCacheHandler(mesh.CacheStore, mesh.CacheOptions, mesh.Time, mesh.Coalescer, mesh.IsMeshUri) { MetricsService = caller });
         }
     };
+
+    // A client with a cache of its own (AddWattHttpCache) caches its mesh calls with it: one cache, not two.
+    private static bool HasCache(HttpMessageHandlerBuilder builder)
+    {
+        foreach (var handler in builder.AdditionalHandlers)
+        {
+            if (handler is HttpCacheHandler)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>What every container's mesh handlers share: the router and the mesh's HTTP cache.</summary>
@@ -44,7 +58,8 @@ internal sealed class MeshShared(ServiceRouter router, IHttpCacheStore cacheStor
 
     public TimeProvider Time { get; } = time;
 
-    public HttpCacheOptions CacheOptions { get; } = new() { Shared = true };
+    /// <summary>The mesh cache's options (<c>Watt:Mesh:Cache</c>).</summary>
+    public HttpCacheOptions CacheOptions => Options.Cache;
 
     /// <summary>The mesh's options, published with the services when the host starts them (defaults before).</summary>
     public MeshOptions Options { get; set; } = new();

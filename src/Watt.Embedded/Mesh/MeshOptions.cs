@@ -19,8 +19,14 @@ public sealed class MeshOptions
     public MeshCacheOptions Cache { get; set; } = new();
 }
 
-/// <summary>The HTTP cache of mesh calls: one store for the host and every service, so a tag invalidated anywhere is gone everywhere.</summary>
-public sealed class MeshCacheOptions
+/// <summary>
+/// The HTTP cache of mesh calls (<c>Watt:Mesh:Cache</c>): one store for the host and every service, so a tag
+/// invalidated anywhere is gone everywhere; every option of <see cref="Caching.HttpCacheOptions"/> applies
+/// (shared, so by default requests with credentials neither read nor fill entries: see
+/// <see cref="Caching.HttpCacheOptions.Credentials"/>). A client with a cache of its own (<c>AddWattHttpCache</c>)
+/// uses that one for its mesh calls instead.
+/// </summary>
+public sealed class MeshCacheOptions : Caching.HttpCacheOptions
 {
     /// <summary>Whether mesh calls go through the cache. Default true.</summary>
     public bool Enabled { get; set; } = true;

@@ -21,6 +21,7 @@ internal static class MeshOptionsValidator
             errors.Add($"{key}:Ingress:Port must be between 0 and 65535 (was {mesh.Ingress.Port}).");
         }
 
+        Caching.HttpCacheOptionsValidator.Validate($"{key}:Cache:", mesh.Cache, errors);
         foreach (var (caller, denied) in mesh.Deny)
         {
             if (!isCaller(caller))

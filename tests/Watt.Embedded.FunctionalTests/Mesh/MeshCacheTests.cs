@@ -85,6 +85,51 @@ public sealed class MeshCacheTests
     }
 
     [Fact]
+    public async Task The_mesh_cache_takes_every_cache_option_from_configuration_checked_at_start_up()
+    {
+        var counter = new Counter();
+        await using (var host = await KestrelHost.StartAsync(
+            b => b.AddWatt(w => w.AddService("catalog", map: app => app.MapGet("/products", (HttpContext c) =>
+            {
+                c.Response.Headers.ETag = "\"1\""; // no freshness of its own: only the configured default makes it fresh
+                return $"products v{Interlocked.Increment(ref counter.Value)}";
+            }))),
+            settings: new Dictionary<string, string?> { ["Watt:Mesh:Cache:DefaultLifetime"] = "00:05:00", ["Watt:Mesh:Cache:Name"] = "mesh" }))
+        {
+            var client = host.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+            await client.GetStringAsync("http://catalog.plt.local/products");
+            var second = await client.GetAsync("http://catalog.plt.local/products");
+
+            Assert.Equal("products v1", await second.Content.ReadAsStringAsync());
+            Assert.StartsWith("mesh; hit; ttl=", string.Join(", ", second.Headers.GetValues("Cache-Status")), StringComparison.Ordinal);
+        }
+
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(async () =>
+        {
+            await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w => w.AddService("catalog")), settings: new Dictionary<string, string?> { ["Watt:Mesh:Cache:HeuristicFraction"] = "2" });
+        });
+        Assert.Contains("Watt:Mesh:Cache:HeuristicFraction must be between 0 and 1 (was 2).", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_client_with_a_cache_of_its_own_caches_its_mesh_calls_once()
+    {
+        var counter = new Counter();
+        await using var host = await KestrelHost.StartAsync(b =>
+        {
+            Catalog(counter)(b);
+            b.Services.AddHttpClient("own").AddWattHttpCache(o => o.Name = "own");
+        });
+        var client = host.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient("own");
+
+        await client.GetStringAsync("http://catalog.plt.local/products");
+        var second = await client.GetAsync("http://catalog.plt.local/products");
+
+        var status = Assert.Single(second.Headers.GetValues("Cache-Status"));
+        Assert.StartsWith("own; hit", status, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_mesh_cache_can_be_turned_off()
     {
         var counter = new Counter();
