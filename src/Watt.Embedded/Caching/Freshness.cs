@@ -50,7 +50,7 @@ internal static class Freshness
     /// <summary>§4.2.3: the current age of a stored response.</summary>
     public static TimeSpan Age(CacheEntry entry, DateTimeOffset now)
     {
-        var ageValue = entry.Header("Age") is { } age ? AgeValue(age) : TimeSpan.Zero;
+        var ageValue = entry.Header("Age") is { } age ? AgeValue(age) ?? TimeSpan.Zero : TimeSpan.Zero;
 
         var dateValue = ParseDate(entry.Header("Date"), entry.ResponseTime) ?? entry.ResponseTime;
         var apparentAge = Max(entry.ResponseTime - dateValue, TimeSpan.Zero);
@@ -62,16 +62,23 @@ internal static class Freshness
     }
 
     /// <summary>
-    /// The value of an Age field (§5.1: one delta-seconds). One beyond what can be counted is 2147483648 s
-    /// (§1.2.2); anything else that is not one non-negative integer (a list, a sign, a fraction, a parameter)
-    /// cannot be trusted to be young, and is taken as that same largest age: the response is stale.
+    /// The value of an Age field as published RFC 9111 §5.1 reads it: of a list (<c>0, 7200</c>, or several field
+    /// lines), the first member; a value that is not a non-negative integer (a sign, a fraction, a parameter,
+    /// letters) is ignored (<see langword="null"/>); one beyond what can be counted is 2147483648 s (§1.2.2), stale.
     /// </summary>
-    public static TimeSpan AgeValue(string age)
+    public static TimeSpan? AgeValue(string age)
     {
-        var value = age.AsSpan().Trim(' ');
+        var value = age.AsSpan();
+        var comma = value.IndexOf(',');
+        if (comma >= 0)
+        {
+            value = value[..comma];
+        }
+
+        value = value.Trim(" \t");
         if (value.IsEmpty || value.ContainsAnyExceptInRange('0', '9'))
         {
-            return MaxAge;
+            return null;
         }
 
         return long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds < MaxDeltaSeconds
