@@ -5,15 +5,16 @@ namespace Watt.Embedded.Caching;
 /// <summary>
 /// The fields of a response that a cache leaves out when it stores it or updates it from a 304
 /// (RFC 9111 §3.1 and §3.2): the <c>Connection</c> field and the fields it names, the other hop-by-hop
-/// fields (RFC 9110 §7.6.1), the fields of the proxy a request went through, and a cache's own
-/// <c>Cache-Status</c>. Everything else, unrecognised fields included, is stored as received.
+/// fields (RFC 9110 §7.6.1) and the fields of the proxy a request went through. Everything else, unrecognised
+/// fields included, is stored as received: the <c>Cache-Status</c> of caches upstream too, which a response
+/// served from this cache keeps, with this cache's member added last (RFC 9211 §2).
 /// </summary>
 internal static class StoredFields
 {
     private static readonly HashSet<string> NeverStored = new(StringComparer.OrdinalIgnoreCase)
     {
         "Connection", "Proxy-Connection", "Keep-Alive", "TE", "Transfer-Encoding", "Upgrade",
-        "Proxy-Authenticate", "Proxy-Authentication-Info", "Proxy-Authorization", "Cache-Status",
+        "Proxy-Authenticate", "Proxy-Authentication-Info", "Proxy-Authorization",
     };
 
     // Fields a 304 does not change in the stored response (RFC 9111 §3.2: Content-Length; and the fields that

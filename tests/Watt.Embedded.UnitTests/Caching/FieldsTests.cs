@@ -108,6 +108,18 @@ public sealed class FieldsTests
         }
     }
 
+    [Fact]
+    public async Task RFC9211_2_the_Cache_Status_of_caches_upstream_is_kept_and_this_caches_member_is_last()
+    {
+        using var f = new CacheFixture((_, n) => Response($"v{n}", HttpStatusCode.OK, ("Cache-Control", "max-age=60"), ("Cache-Status", "OriginCache; hit; ttl=10")));
+
+        var stored = await f.GetAsync(Url);
+        var hit = await f.GetAsync(Url);
+
+        Assert.Equal(["OriginCache; hit; ttl=10", "Watt; fwd=uri-miss; stored"], stored.Headers.GetValues("Cache-Status"));
+        Assert.Equal(["OriginCache; hit; ttl=10", "Watt; hit; ttl=60"], hit.Headers.GetValues("Cache-Status"));
+    }
+
     // Published RFC 9111 §5.1: "a cache encountering a message with a list-based Age field value SHOULD use the
     // first member of the field value, discarding subsequent ones"; "If the field value (after discarding
     // additional members, as per above) is invalid (e.g., it contains something other than a non-negative
