@@ -27,6 +27,9 @@ internal static class TelemetryRegistration
         "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.Authentication",
         "Microsoft.AspNetCore.Authorization", "Microsoft.AspNetCore.RateLimiting", "Microsoft.AspNetCore.HeaderParsing",
         "System.Net.Http", "System.Net.NameResolution",
+
+        // Watt's own meter (the HTTP cache's instruments) is published with the documented names (MeterSeries).
+        WattMeter.Name,
     };
 
     private static int _meterAdapterConfigured;
@@ -52,8 +55,9 @@ internal static class TelemetryRegistration
         services.AddSingleton<IPostConfigureOptions<Microsoft.AspNetCore.HttpLogging.HttpLoggingOptions>, HttpLoggingSetup>();
         if (Interlocked.Exchange(ref _meterAdapterConfigured, 1) == 0)
         {
-            // Every other meter (the HTTP cache's, the runtime's, a service's own) is published as is.
+            // Every other meter (the runtime's, a service's own) is published as is.
             Prometheus.Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = i => !ReplacedMeters.Contains(i.Meter.Name));
+            MeterSeries.Start();
 
             // No EventCounter adapter: it turns on every EventSource that has counters, and the per-request
             // events of Kestrel and hosting then cost a third of a small request's throughput. The runtime's

@@ -120,11 +120,14 @@ public sealed class MetricsTests
 
         // Mesh calls by caller and callee (cache hits never reach the service), and the cache's own series.
         Assert.Equal(1, metrics.Sum("watt_mesh_call_duration_seconds_count", ("caller", "mxorders"), ("callee", "mxstock"), ("status", "200")));
-        var hits = metrics.SampleNames.Single(n => n.EndsWith("watt_http_cache_hits", StringComparison.Ordinal));
-        var misses = metrics.SampleNames.Single(n => n.EndsWith("watt_http_cache_misses", StringComparison.Ordinal));
-        Assert.Equal(3, metrics.Sum(hits, ("service", "mxorders")));
-        Assert.Equal(1, metrics.Sum(misses, ("service", "mxorders")));
-        Assert.Contains(metrics.SampleNames, n => n.Contains("watt_http_cache_stored_bytes", StringComparison.Ordinal));
+        // The cache's series: exactly the documented names and types.
+        Assert.Equal("counter", metrics.TypeOf("watt_http_cache_hits"));
+        Assert.Equal("counter", metrics.TypeOf("watt_http_cache_misses"));
+        Assert.Equal("gauge", metrics.TypeOf("watt_http_cache_stored_bytes"));
+        Assert.Equal(3, metrics.Sum("watt_http_cache_hits_total", ("service", "mxorders"), ("cache", "Watt")));
+        Assert.Equal(1, metrics.Sum("watt_http_cache_misses_total", ("service", "mxorders"), ("cache", "Watt")));
+        Assert.True(metrics.Sum("watt_http_cache_stored_bytes") > 0);
+        Assert.DoesNotContain(metrics.SampleNames, n => n.StartsWith("watt_embedded_", StringComparison.Ordinal));
 
         // Service state.
         Assert.Equal(1, metrics.Sum("watt_service_state", ("service", "mxorders"), ("worker", "1"), ("state", "Running")));
