@@ -189,7 +189,8 @@ internal sealed class HttpCacheHandler : DelegatingHandler
                 return Task.FromResult(GatewayTimeout(request));
             }
 
-            return ValidateAsync(entry, request, head, requestNoCache ? "request" : "stale", cancellationToken);
+            var reason = requestNoCache ? "request" : "stale";
+            return head ? ValidateAsync(entry, request, head, reason, cancellationToken) : ValidateCoalescedAsync(entry, request, scope, reason, cancellationToken);
         }
 
         if (requestCc?.OnlyIfCached == true)
@@ -484,7 +485,49 @@ internal sealed class HttpCacheHandler : DelegatingHandler
     }
 
     /// <summary>§4.3: a conditional request for a stored response; 304 refreshes it, 5xx may serve it stale.</summary>
-    private async Task<HttpResponseMessage> ValidateAsync(CacheEntry entry, HttpRequestMessage request, bool head, string forward, CancellationToken cancellationToken)
+    /// <summary>
+    /// Concurrent requests that must validate the same stored response send one conditional request: the first
+    /// leads, the others wait for what it stored (refreshed by a 304, or replaced by a 200) and are answered from it.
+    /// </summary>
+    private async Task<HttpResponseMessage> ValidateCoalescedAsync(CacheEntry entry, HttpRequestMessage request, CacheScope scope, string forward, CancellationToken cancellationToken)
+    {
+        var builder = new System.Text.StringBuilder("validate\n").Append(entry.Partition).Append('\n').Append(entry.Key);
+        foreach (var (name, value) in entry.Vary)
+        {
+            builder.Append('\n').Append(name).Append('=').Append(value);
+        }
+
+        var key = builder.ToString();
+        if (!_coalescer.TryLead(key, out var lead))
+        {
+            var shared = await lead.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (shared is not null && Readable(shared, scope) && VaryMatches(shared, request))
+            {
+                Count(HttpCacheMetrics.Coalesced);
+                return Respond(shared, request, head: false, shared.AgeAt(Now()), $"{_options.Name}; fwd={forward}; collapsed");
+            }
+
+            return (await ValidateCoreAsync(entry, request, head: false, forward, cancellationToken).ConfigureAwait(false)).Response;
+        }
+
+        CacheEntry? stored = null;
+        try
+        {
+            var (response, entryAfter) = await ValidateCoreAsync(entry, request, head: false, forward, cancellationToken).ConfigureAwait(false);
+            stored = entryAfter;
+            return response;
+        }
+        finally
+        {
+            _coalescer.Complete(key, lead, stored);
+        }
+    }
+
+    private async Task<HttpResponseMessage> ValidateAsync(CacheEntry entry, HttpRequestMessage request, bool head, string forward, CancellationToken cancellationToken) =>
+        (await ValidateCoreAsync(entry, request, head, forward, cancellationToken).ConfigureAwait(false)).Response;
+
+    /// <summary>Validates <paramref name="entry"/> upstream; returns the answer and the entry it stored (refreshed or replaced), if any.</summary>
+    private async Task<(HttpResponseMessage Response, CacheEntry? Stored)> ValidateCoreAsync(CacheEntry entry, HttpRequestMessage request, bool head, string forward, CancellationToken cancellationToken)
     {
         Count(HttpCacheMetrics.Revalidations);
         using var conditional = Conditional(request, entry);
@@ -496,7 +539,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         }
         catch (HttpRequestException) when (StaleIfError(entry, request, requestTime))
         {
-            return Respond(entry, request, head, entry.AgeAt(requestTime), $"{_options.Name}; fwd={forward}; detail=stale-if-error");
+            return (Respond(entry, request, head, entry.AgeAt(requestTime), $"{_options.Name}; fwd={forward}; detail=stale-if-error"), null);
         }
 
         if (response.StatusCode == HttpStatusCode.NotModified)
@@ -504,23 +547,22 @@ internal sealed class HttpCacheHandler : DelegatingHandler
             var refreshed = Refresh(entry, response, requestTime, Now());
             response.Dispose();
             await _store.SetAsync(refreshed, cancellationToken).ConfigureAwait(false);
-            return Respond(refreshed, request, head, refreshed.AgeAt(Now()), $"{_options.Name}; fwd={forward}; fwd-status=304");
+            return (Respond(refreshed, request, head, refreshed.AgeAt(Now()), $"{_options.Name}; fwd={forward}; fwd-status=304"), refreshed);
         }
 
         if (Freshness.IsServerError(response.StatusCode) && StaleIfError(entry, request, requestTime))
         {
             response.Dispose();
-            return Respond(entry, request, head, entry.AgeAt(requestTime), $"{_options.Name}; fwd={forward}; fwd-status={(int)response.StatusCode}; detail=stale-if-error");
+            return (Respond(entry, request, head, entry.AgeAt(requestTime), $"{_options.Name}; fwd={forward}; fwd-status={(int)response.StatusCode}; detail=stale-if-error"), null);
         }
 
         if (head)
         {
-            return response;
+            return (response, null);
         }
 
         var status = (int)response.StatusCode;
-        var (result, _) = await StoreAsync(entry.Key, request, response, requestTime, $"fwd={forward}; fwd-status={status}", cancellationToken).ConfigureAwait(false);
-        return result;
+        return await StoreAsync(entry.Key, request, response, requestTime, $"fwd={forward}; fwd-status={status}", cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>RFC 5861 §4, within the window of the response's (or request's) stale-if-error.</summary>

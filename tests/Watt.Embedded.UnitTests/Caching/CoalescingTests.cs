@@ -25,6 +25,43 @@ public sealed class CoalescingTests
         Assert.All(bodies, b => Assert.Equal("v1", b));
     }
 
+    [Theory]
+    [InlineData(304)]
+    [InlineData(200)]
+    public async Task Twenty_parallel_revalidations_of_an_expired_entry_send_one_conditional_request(int answer)
+    {
+        var release = new TaskCompletionSource();
+        var conditional = 0;
+        using var f = new CacheFixture(async (request, n) =>
+        {
+            if (n == 1)
+            {
+                return Response("v1", headers: [("Cache-Control", "max-age=10"), ("ETag", "\"1\"")]);
+            }
+
+            if (request.Headers.IfNoneMatch.Count > 0)
+            {
+                Interlocked.Increment(ref conditional);
+            }
+
+            await release.Task;
+            return answer == 304
+                ? Response(string.Empty, System.Net.HttpStatusCode.NotModified, ("Cache-Control", "max-age=10"), ("ETag", "\"1\""))
+                : Response("v2", headers: [("Cache-Control", "max-age=10"), ("ETag", "\"2\"")]);
+        });
+        await f.BodyAsync("http://api.test/hot");
+        f.Time.Advance(TimeSpan.FromSeconds(11)); // expired
+
+        var calls = Enumerable.Range(0, 20).Select(_ => Task.Run(() => f.BodyAsync("http://api.test/hot"))).ToArray();
+        await Task.Delay(200);
+        release.SetResult();
+        var bodies = await Task.WhenAll(calls);
+
+        Assert.Equal(1, conditional);
+        Assert.Equal(2, f.Calls);
+        Assert.All(bodies, b => Assert.Equal(answer == 304 ? "v1" : "v2", b));
+    }
+
     [Fact]
     public async Task Followers_of_an_uncacheable_response_fetch_for_themselves()
     {
