@@ -81,6 +81,12 @@ internal sealed class CacheEntry
     /// </summary>
     public string Partition { get; init; } = string.Empty;
 
+    /// <summary>
+    /// The targeted cache-control field (RFC 9213) whose value is this response's caching policy instead of
+    /// <c>Cache-Control</c> and <c>Expires</c>, or <see langword="null"/> when <c>Cache-Control</c> decides.
+    /// </summary>
+    public string? PolicyField { get; init; }
+
     /// <summary>Whether the response said it does not depend on the request's credentials (it may be served to any).</summary>
     public bool SharedAcrossCredentials { get; init; }
 

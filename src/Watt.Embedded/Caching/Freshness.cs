@@ -30,7 +30,7 @@ internal static class Freshness
         }
 
         var date = ParseDate(entry.Header("Date"), entry.ResponseTime) ?? entry.ResponseTime;
-        var expiresHeader = entry.Header("Expires");
+        var expiresHeader = entry.PolicyField is null ? entry.Header("Expires") : null; // RFC 9213 §2.1: a targeted field replaces Expires too
         if (expiresHeader is not null)
         {
             // An invalid Expires (for example "0") means already expired (§5.3).
@@ -146,7 +146,7 @@ internal static class Freshness
     /// <summary>Parses the Cache-Control of a stored response.</summary>
     public static CacheControlHeaderValue? CacheControl(CacheEntry entry)
     {
-        var value = entry.Header("Cache-Control");
+        var value = entry.Header(entry.PolicyField ?? "Cache-Control");
         return value is not null ? RawHeader.ParseCacheControl(value) : null;
     }
 

@@ -359,6 +359,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
             Vary = SecondaryKey(response, request),
             Partition = scope.Partition,
             SharedAcrossCredentials = SaysShared(response),
+            PolicyField = Policy(response).Field,
             Tags = Tags(response),
         };
         await _store.SetAsync(entry, cancellationToken).ConfigureAwait(false);
@@ -377,7 +378,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
 
         var requestHeaders = RequestHeadersPeek.Of(request);
         var requestCc = requestHeaders is not null ? RawHeader.CacheControl(requestHeaders) : null;
-        var cc = RawHeader.CacheControl(response.Headers);
+        var (cc, policyField) = Policy(response);
         if (Freshness.HasExtension(cc, "must-understand"))
         {
             // §5.2.2.3: stored only by a cache that implements the status code's caching rules, which then
@@ -419,7 +420,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         }
 
         var explicitFreshness = cc?.MaxAge is not null || (_options.Shared && cc?.SharedMaxAge is not null)
-            || response.Content.Headers.NonValidated.Contains("Expires") || cc?.Public == true || (!_options.Shared && cc?.Private == true);
+            || (policyField is null && response.Content.Headers.NonValidated.Contains("Expires")) || cc?.Public == true || (!_options.Shared && cc?.Private == true);
 
         // Heuristically cacheable (RFC 9110 §15.1) - but only worth storing (and buffering) if it can be
         // fresh (Last-Modified heuristics, a configured default) or validated (ETag).
@@ -631,6 +632,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
             Vary = entry.Vary,
             Partition = entry.Partition,
             SharedAcrossCredentials = entry.SharedAcrossCredentials,
+            PolicyField = entry.PolicyField,
             Tags = entry.Tags,
         };
     }
@@ -982,6 +984,26 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         return _options.Credentials == HttpCacheCredentials.PerCredential
             ? new(_partition + "|credential:" + HttpCachePartition.OfCredential(cookie, authorization), false)
             : new(_partition, true);
+    }
+
+    /// <summary>
+    /// The response's caching policy: in a shared cache, the first targeted field (RFC 9213) with a valid, non-empty
+    /// value; otherwise <c>Cache-Control</c> (<see langword="null"/> field).
+    /// </summary>
+    private (System.Net.Http.Headers.CacheControlHeaderValue? CacheControl, string? Field) Policy(HttpResponseMessage response)
+    {
+        if (_options.Shared)
+        {
+            foreach (var field in _options.TargetedFields)
+            {
+                if (RawHeader.Value(response.Headers, field) is { Length: > 0 } value && RawHeader.ParseCacheControl(value) is { } targeted)
+                {
+                    return (targeted, field);
+                }
+            }
+        }
+
+        return (RawHeader.CacheControl(response.Headers), null);
     }
 
     private static bool Readable(CacheEntry entry, CacheScope scope) =>

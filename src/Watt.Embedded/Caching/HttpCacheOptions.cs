@@ -64,6 +64,14 @@ public class HttpCacheOptions
     /// </summary>
     public string SharedResponseHeader { get; set; } = "Watt-Cache-Shared";
 
+    /// <summary>
+    /// Targeted cache-control fields (RFC 9213), most specific first, that a shared cache obeys instead of
+    /// <c>Cache-Control</c> and <c>Expires</c>: the first present with a valid value decides (its own
+    /// <c>no-store</c>, <c>no-cache</c>, <c>private</c>, <c>max-age</c>, ...). Default <c>Watt-Cache-Control</c> (for
+    /// Watt's caches alone), then <c>CDN-Cache-Control</c>. A private cache (<see cref="Shared"/> false) ignores them.
+    /// </summary>
+    public List<string> TargetedFields { get; set; } = ["Watt-Cache-Control", "CDN-Cache-Control"];
+
     /// <summary>Limits of the default in-memory store.</summary>
     public MemoryStoreOptions Memory { get; set; } = new();
 }

@@ -22,7 +22,8 @@ internal static class HttpCachePartition
         options.HeuristicFraction.ToString("R", CultureInfo.InvariantCulture),
         options.HeuristicMaximum.Ticks.ToString(CultureInfo.InvariantCulture),
         options.MaxEntrySize.ToString(CultureInfo.InvariantCulture),
-        options.TagHeader);
+        options.TagHeader,
+        options.Shared ? string.Join(',', options.TargetedFields) : "-");
 
     /// <summary>A digest of a request's credentials (never the credentials themselves, which a store may keep elsewhere).</summary>
     public static string OfCredential(IEnumerable<string>? cookie, IEnumerable<string>? authorization)

@@ -10,7 +10,7 @@ namespace Watt.Embedded.Caching.Stores;
 /// </summary>
 internal sealed class DistributedHttpCacheStore : IHttpCacheStore
 {
-    private const byte FormatVersion = 2;
+    private const byte FormatVersion = 3;
     private readonly IDistributedCache _cache;
     private readonly string _prefix;
     private readonly DistributedCacheEntryOptions _entryOptions;
@@ -120,6 +120,7 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore
 
                 writer.Write(entry.Partition);
                 writer.Write(entry.SharedAcrossCredentials);
+                writer.Write(entry.PolicyField ?? string.Empty);
                 writer.Write(entry.Tags.Length);
                 for (var i = 0; i < entry.Tags.Length; i++)
                 {
@@ -159,6 +160,7 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore
 
             var partition = reader.ReadString();
             var sharedAcrossCredentials = reader.ReadBoolean();
+            var policyField = reader.ReadString();
             var tags = new string[reader.ReadInt32()];
             var versions = new string[tags.Length];
             for (var i = 0; i < tags.Length; i++)
@@ -179,6 +181,7 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore
                 Vary = vary,
                 Partition = partition,
                 SharedAcrossCredentials = sharedAcrossCredentials,
+                PolicyField = policyField.Length == 0 ? null : policyField,
                 Tags = tags,
             }, versions));
         }
