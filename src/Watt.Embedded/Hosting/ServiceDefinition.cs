@@ -31,6 +31,9 @@ internal sealed class ServiceDefinition
     /// <summary>The kind that fills each worker; <see langword="null"/> for a service declared with lambdas or an app.</summary>
     public WattServiceKind? Kind { get; }
 
+    /// <summary>The assembly of an application added with <c>AddAspNetCoreApp</c>; <see langword="null"/> otherwise.</summary>
+    public string? AppAssembly => (Factory as EntryPointHostFactory)?.Assembly.GetName().Name;
+
     public string? Mount { get; set; }
 
     public string? Host { get; set; }

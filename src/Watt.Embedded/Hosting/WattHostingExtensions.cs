@@ -100,6 +100,7 @@ public static class WattHostingExtensions
             sp.GetRequiredService<WattTelemetry>()));
         MeshServices.AddTo(services, sp => sp.GetRequiredService<MeshShared>(), ServiceRouter.HostCaller);
         services.AddSingleton<WattRuntime>();
+        Watt.Embedded.InProcess.PartsChange.AddTo(services); // hosted apps' MVC parts leave the host's (ApplicationParts)
         services.AddHostedService(sp => sp.GetRequiredService<WattRuntime>());
         services.AddSingleton<WattPipelineMarker>();
         services.AddTransient<IStartupFilter, WattStartupFilter>();

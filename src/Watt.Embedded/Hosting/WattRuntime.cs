@@ -34,6 +34,7 @@ internal sealed class WattRuntime : IHostedLifecycleService
     private readonly MeshShared _mesh;
     private readonly Telemetry.WattTelemetry _telemetry;
     private readonly Telemetry.Metrics.MetricsEndpoint _metricsEndpoint;
+    private readonly IServiceProvider _hostServices;
     private IReadOnlyList<ServiceRuntime> _startOrder = [];
 
     public WattRuntime(
@@ -49,8 +50,10 @@ internal sealed class WattRuntime : IHostedLifecycleService
         MeshIngress ingress,
         MeshShared mesh,
         Telemetry.WattTelemetry telemetry,
-        Telemetry.Metrics.MetricsEndpoint metricsEndpoint)
+        Telemetry.Metrics.MetricsEndpoint metricsEndpoint,
+        IServiceProvider hostServices)
     {
+        _hostServices = hostServices;
         _telemetry = telemetry;
         _metricsEndpoint = metricsEndpoint;
         _mesh = mesh;
@@ -76,6 +79,10 @@ internal sealed class WattRuntime : IHostedLifecycleService
     /// </summary>
     public Task StartingAsync(CancellationToken cancellationToken)
     {
+        // Hosted apps' controllers answer under their mounts only, never at the host's root (design §4).
+        var hostedApps = _registry.Definitions.Select(d => d.AppAssembly).OfType<string>().ToList();
+        ApplicationParts.Remove(_hostServices, hostedApps);
+
         var options = _options.Value;
         var services = new Dictionary<string, ServiceRuntime>(StringComparer.OrdinalIgnoreCase);
         foreach (var definition in _registry.Definitions)
@@ -149,6 +156,14 @@ internal sealed class WattRuntime : IHostedLifecycleService
                 definition.Name, index, _environment, _configuration, overlay, _loggerFactory, overrides, _hostOptions.Value.ShutdownTimeout, _options.Value.Mesh.Domain.Trim('.'),
                 services =>
                 {
+                    if (definition.AppAssembly is { } own)
+                    {
+                        // A hosted app serves its own controllers only: not the host's, nor another hosted app's.
+                        string[] foreign = [_environment.ApplicationName, .. _registry.Definitions.Select(d => d.AppAssembly).OfType<string>().Where(a => a != own)];
+                        services.AddSingleton<IHostedService>(sp => new ForeignPartsRemover(sp, foreign));
+                        PartsChange.AddTo(services);
+                    }
+
                     MeshServices.AddTo(services, _ => _mesh, definition.Name);
                     services.AddSingleton<IMeshIngress>(_ingress);
                     services.AddSingleton(new WattServiceInfo(definition.Name, index, workers.Length, options.Mount, options.Host));
