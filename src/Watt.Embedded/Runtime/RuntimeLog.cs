@@ -35,6 +35,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(301, LogLevel.Warning, "Watt service '{Service}' is {State}: answered {Method} {Path} with 503.")]
     public static partial void ServiceUnavailable(ILogger logger, string service, ServiceState state, string method, string path);
 
+    [LoggerMessage(302, LogLevel.Information, "Watt service '{Service}' rejected {Method} {Path} with {Status}: {Reason}")]
+    public static partial void ClientRequestRejected(ILogger logger, string service, string method, string path, int status, string reason);
+
     [LoggerMessage(500, LogLevel.Warning, "Mesh call from '{Caller}' to '{Service}' denied by Watt:Mesh:Deny.")]
     public static partial void CallDenied(ILogger logger, string caller, string service);
 }

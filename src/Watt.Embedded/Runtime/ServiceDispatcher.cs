@@ -75,6 +75,14 @@ internal static class ServiceDispatcher
         {
             await processing.ConfigureAwait(false);
         }
+        catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+        {
+            // The client's mistake (a body over the limit: 413, one that arrives too slowly: 408), answered as the
+            // host's own endpoints answer it: its status, not a 500 and an error with a stack trace.
+            RuntimeLog.ClientRequestRejected(logger, service, context.Request.Method, context.Request.Path, ex.StatusCode, ex.Message);
+            context.Response.Clear();
+            context.Response.StatusCode = ex.StatusCode;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
             RuntimeLog.ServiceRequestFailed(logger, service, context.Request.Method, context.Request.Path, ex);

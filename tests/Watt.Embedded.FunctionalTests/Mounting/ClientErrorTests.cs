@@ -1,0 +1,52 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace Watt.Embedded.FunctionalTests.Mounting;
+
+/// <summary>A client's mistake on a mount is the 4xx the host's own endpoints give, not a 500 with an error logged (issue 19, item 5).</summary>
+public sealed class ClientErrorTests
+{
+    [Fact]
+    public async Task A_body_over_the_hosts_limit_is_413_on_a_mount_as_on_the_host()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, 0);
+            k.Limits.MaxRequestBodySize = 1024;
+        });
+        builder.Logging.ClearProviders();
+        builder.Services.AddFakeLogging();
+        builder.Configuration["Watt:Metrics:Enabled"] = "false";
+        static async Task<int> Length(HttpRequest request)
+        {
+            using var reader = new StreamReader(request.Body);
+            return (await reader.ReadToEndAsync()).Length;
+        }
+
+        // A middleware that reads the body (no endpoint's parameter binding to turn the limit into a status first).
+        builder.AddWatt(w => w.AddService("upload", map: app => app.Run(async c => await c.Response.WriteAsync((await Length(c.Request)).ToString(System.Globalization.CultureInfo.InvariantCulture)))).MountAt("/upload"));
+        await using var app = builder.Build();
+        app.MapPost("/host-upload", Length);
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+
+        var host = await client.PostAsync("/host-upload", new ByteArrayContent(new byte[10_000]));
+        var mounted = await client.PostAsync("/upload", new ByteArrayContent(new byte[10_000]));
+        var small = await client.PostAsync("/upload", new ByteArrayContent(new byte[100]));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, host.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, mounted.StatusCode);
+        Assert.Equal("100", await small.Content.ReadAsStringAsync());
+        var logs = app.Services.GetFakeLogCollector().GetSnapshot();
+        Assert.DoesNotContain(logs, r => r.Id.Id == 300); // no "Unhandled exception in Watt service"
+    }
+}
