@@ -88,6 +88,32 @@ public sealed class LoggingTests
     }
 
     [Fact]
+    public async Task Sensitive_query_parameters_are_redacted_in_every_request_line_the_hosts_included()
+    {
+        await using var host = await KestrelHost.StartAsync(b =>
+        {
+            ConsoleCapture.AddTo(b.Services);
+            b.AddWatt(w => w.AddService("login", map: app => app.MapGet("/", () => "ok")).MountAt("/login"));
+        }, app => app.MapGet("/host-page", () => "host"), settings: new Dictionary<string, string?>
+        {
+            ["Watt:Logging:Requests"] = "true",
+            ["Logging:LogLevel:Default"] = "Information", // the host's Microsoft.AspNetCore.Hosting.Diagnostics lines too
+        });
+        var console = ConsoleCapture.From(host.App.Services);
+
+        Assert.Equal("ok", await host.Client.GetStringAsync("/login/?password=hunter2-q&page=2&api_token=tok-q-77"));
+        Assert.Equal("host", await host.Client.GetStringAsync("/host-page?Password=hunter3-q&page=3"));
+
+        await Eventually.TrueAsync(() => console.Text.Contains("page=3", StringComparison.Ordinal), "the host's request lines are written");
+        var text = console.Text + string.Join("\n", host.Logs.GetSnapshot().Select(r => r.Message + " " + string.Join(",", r.StructuredState ?? [])));
+        Assert.DoesNotContain("hunter2-q", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter3-q", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("tok-q-77", text, StringComparison.Ordinal);
+        Assert.Contains("password=[Redacted]&page=2", text, StringComparison.Ordinal);
+        Assert.Contains("Password=[Redacted]&page=3", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Request_logging_writes_method_path_status_and_duration_and_never_a_secret()
     {
         await using var host = await KestrelHost.StartAsync(b =>

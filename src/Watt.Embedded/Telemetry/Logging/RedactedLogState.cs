@@ -39,7 +39,7 @@ internal sealed class RedactedLogState : IReadOnlyList<KeyValuePair<string, obje
         for (var i = 0; i < fields.Count; i++)
         {
             var key = fields[i].Key;
-            if (key != OriginalFormat && names.IsSensitive(key))
+            if (key != OriginalFormat && (names.IsSensitive(key) || (IsUrlField(key) && RedactQuery(fields[i].Value, names, redactor) is not null)))
             {
                 sensitive = true;
                 break;
@@ -63,7 +63,9 @@ internal sealed class RedactedLogState : IReadOnlyList<KeyValuePair<string, obje
             }
             else
             {
-                copy[i] = names.IsSensitive(key) ? new(key, Redact(value, redactor)) : fields[i];
+                copy[i] = names.IsSensitive(key) ? new(key, Redact(value, redactor))
+                    : IsUrlField(key) && RedactQuery(value, names, redactor) is { } redacted ? new(key, redacted)
+                    : fields[i];
             }
         }
 
@@ -75,6 +77,65 @@ internal sealed class RedactedLogState : IReadOnlyList<KeyValuePair<string, obje
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => _fields.GetEnumerator();
 
     public override string ToString() => _message;
+
+    // Fields that carry a URL or its query (ASP.NET Core hosting's and HTTP logging's QueryString, HttpClient's Uri).
+    private static bool IsUrlField(string key) =>
+        key.Contains("Query", StringComparison.OrdinalIgnoreCase) || key.Equals("Uri", StringComparison.OrdinalIgnoreCase)
+        || key.Equals("Url", StringComparison.OrdinalIgnoreCase) || key.Equals("RequestUri", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The value with the values of its sensitive query parameters redacted (<c>?password=[Redacted]&amp;page=2</c>),
+    /// or <see langword="null"/> when it has none.
+    /// </summary>
+    private static string? RedactQuery(object? value, SensitiveNames names, Redactor redactor)
+    {
+        var text = value switch
+        {
+            null => null,
+            string s => s,
+            Uri uri => uri.OriginalString,
+            _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+        };
+        var question = text?.IndexOf('?') ?? -1;
+        if (text is null || question < 0)
+        {
+            return null;
+        }
+
+        var end = text.IndexOf('#', question);
+        if (end < 0)
+        {
+            end = text.Length;
+        }
+
+        StringBuilder? builder = null;
+        var start = question + 1;
+        while (start <= end)
+        {
+            var amp = text.IndexOf('&', start, end - start);
+            var stop = amp < 0 ? end : amp;
+            var equals = text.IndexOf('=', start, stop - start);
+            if (equals > start && names.IsSensitive(Uri.UnescapeDataString(text[start..equals].Replace('+', ' '))))
+            {
+                builder ??= new StringBuilder(text.Length).Append(text, 0, start);
+                builder.Append(text, start, equals + 1 - start).Append(Redact(text[(equals + 1)..stop], redactor));
+            }
+            else
+            {
+                builder?.Append(text, start, stop - start);
+            }
+
+            if (amp < 0)
+            {
+                break;
+            }
+
+            builder?.Append('&');
+            start = amp + 1;
+        }
+
+        return builder?.Append(text, end, text.Length - end).ToString();
+    }
 
     private static string Redact(object? value, Redactor redactor)
     {
