@@ -49,4 +49,6 @@ public sealed class ExpressHostFixture : IAsyncLifetime
 }
 
 /// <summary>What the Express and Fastify fixtures' /info answers.</summary>
-public sealed record NodeInfo(int Pid, int Ppid, string? Service, string? Worker, string? NodeEnv, string Url, string? Prefix, string? ForwardedHost, string? Traceparent, int HeapLimitMb, string? Greeting);
+public sealed record NodeInfo(
+    int Pid, int Ppid, string? Service, string? Worker, string? NodeEnv, string Url, string? Prefix, string? ForwardedHost, string? Traceparent, int HeapLimitMb, string? Greeting,
+    string? Forwarded = null, string? RealIp = null, string? ForwardedPort = null, string? ForwardedFor = null, string? ForwardedProto = null);

@@ -185,6 +185,31 @@ public sealed class ExpressServiceTests(ExpressHostFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Forwarding_headers_from_outside_are_replaced_by_what_the_host_saw()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/info?spoof=1");
+        request.Headers.TryAddWithoutValidation("Forwarded", "for=6.6.6.6;proto=https;host=evil.example");
+        request.Headers.TryAddWithoutValidation("X-Real-IP", "6.6.6.6");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Port", "6666");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", "6.6.6.6");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "https");
+
+        var info = await fixture.InfoAsync(request: request);
+
+        Assert.Null(info.Forwarded);
+        Assert.Equal("127.0.0.1", info.RealIp);
+        Assert.Equal("127.0.0.1", info.ForwardedFor);
+        Assert.Equal("http", info.ForwardedProto);
+        Assert.Equal(fixture.Host.Address.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), info.ForwardedPort);
+    }
+
+    [Fact]
+    public async Task An_encoded_slash_reaches_node_encoded_once()
+    {
+        Assert.Equal("/raw/a%2Fb?q=%2F", await fixture.Host.Client.GetStringAsync("/api/raw/a%2Fb?q=%2F"));
+    }
+
+    [Fact]
     public async Task The_forwarder_writes_no_record_per_request_by_default()
     {
         // The fixture's default level is Information: YARP would log every forwarded request twice.

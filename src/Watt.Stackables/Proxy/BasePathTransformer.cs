@@ -6,8 +6,10 @@ namespace Watt.Stackables.Proxy;
 /// <summary>
 /// YARP's default request transform plus what a Node server behind a mount needs: the mount prefix either
 /// kept on the path (frameworks that serve under their base path) or stripped and sent as
-/// <c>X-Forwarded-Prefix</c>; the caller's host, scheme and address as <c>X-Forwarded-*</c>; the worker's own
-/// address as <c>Host</c> (dev servers check it).
+/// <c>X-Forwarded-Prefix</c>; the caller's host, scheme, port and address as <c>X-Forwarded-*</c> and <c>X-Real-IP</c>,
+/// from what the host saw (after ASP.NET Core's forwarded-headers middleware, when the host trusts a proxy), never
+/// what the client sent, and no <c>Forwarded</c> from outside; the worker's own address as <c>Host</c> (dev servers
+/// check it); the path as the client encoded it (an encoded slash stays <c>%2F</c>, not <c>%252F</c>).
 /// </summary>
 internal sealed class BasePathTransformer(bool keepBasePath) : HttpTransformer
 {
@@ -20,8 +22,16 @@ internal sealed class BasePathTransformer(bool keepBasePath) : HttpTransformer
             proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, request.PathBase.Add(request.Path), request.QueryString);
         }
 
+        if (RawTarget(httpContext, keepBasePath) is { } target)
+        {
+            proxyRequest.RequestUri = new Uri(destinationPrefix.TrimEnd('/') + target, UriKind.Absolute);
+        }
+
         var headers = proxyRequest.Headers;
         headers.Host = null;
+        headers.Remove("Forwarded");
+        Replace(headers, "X-Real-IP", httpContext.Connection.RemoteIpAddress?.ToString());
+        Replace(headers, "X-Forwarded-Port", (request.Host.Port ?? (request.IsHttps ? 443 : 80)).ToString(System.Globalization.CultureInfo.InvariantCulture));
         Replace(headers, "X-Forwarded-Host", request.Host.Value);
         Replace(headers, "X-Forwarded-Proto", request.Scheme);
         if (request.PathBase.HasValue)
@@ -33,6 +43,34 @@ internal sealed class BasePathTransformer(bool keepBasePath) : HttpTransformer
         {
             Replace(headers, "X-Forwarded-For", remote.ToString());
         }
+    }
+
+    /// <summary>
+    /// The request target as the client sent it, without the mount prefix unless <paramref name="keepBasePath"/>;
+    /// <see langword="null"/> when it cannot be read that way (the forwarder's own path is used then).
+    /// </summary>
+    private static string? RawTarget(HttpContext context, bool keepBasePath)
+    {
+        var raw = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(raw) || raw[0] != '/' || !raw.Contains('%', StringComparison.Ordinal))
+        {
+            return null; // nothing encoded: the forwarder's path is the same
+        }
+
+        var pathBase = context.Request.PathBase.ToUriComponent();
+        if (keepBasePath || pathBase.Length == 0)
+        {
+            return raw;
+        }
+
+        if (raw.Length >= pathBase.Length && raw.StartsWith(pathBase, StringComparison.OrdinalIgnoreCase)
+            && (raw.Length == pathBase.Length || raw[pathBase.Length] is '/' or '?'))
+        {
+            var rest = raw[pathBase.Length..];
+            return rest.Length == 0 || rest[0] == '?' ? "/" + rest : rest;
+        }
+
+        return null;
     }
 
     private static void Replace(System.Net.Http.Headers.HttpRequestHeaders headers, string name, string? value)
