@@ -35,6 +35,7 @@ internal sealed class WattRuntime : IHostedLifecycleService
     private readonly Telemetry.WattTelemetry _telemetry;
     private readonly Telemetry.Metrics.MetricsEndpoint _metricsEndpoint;
     private readonly IServiceProvider _hostServices;
+    private string[] _hostedApps = []; // the assemblies of the apps added with AddAspNetCoreApp
     private IReadOnlyList<ServiceRuntime> _startOrder = [];
 
     public WattRuntime(
@@ -80,8 +81,8 @@ internal sealed class WattRuntime : IHostedLifecycleService
     public Task StartingAsync(CancellationToken cancellationToken)
     {
         // Hosted apps' controllers answer under their mounts only, never at the host's root (design §4).
-        var hostedApps = _registry.Definitions.Select(d => d.AppAssembly).OfType<string>().ToList();
-        ApplicationParts.Remove(_hostServices, hostedApps);
+        _hostedApps = [.. _registry.Definitions.Select(d => d.AppAssembly).OfType<string>()];
+        ApplicationParts.Remove(_hostServices, _hostedApps);
 
         var options = _options.Value;
         var services = new Dictionary<string, ServiceRuntime>(StringComparer.OrdinalIgnoreCase);
@@ -159,7 +160,7 @@ internal sealed class WattRuntime : IHostedLifecycleService
                     if (definition.AppAssembly is { } own)
                     {
                         // A hosted app serves its own controllers only: not the host's, nor another hosted app's.
-                        string[] foreign = [_environment.ApplicationName, .. _registry.Definitions.Select(d => d.AppAssembly).OfType<string>().Where(a => a != own)];
+                        string[] foreign = [_environment.ApplicationName, .. _hostedApps.Where(a => a != own)];
                         services.AddSingleton<IHostedService>(sp => new ForeignPartsRemover(sp, foreign));
                         PartsChange.AddTo(services);
                     }
