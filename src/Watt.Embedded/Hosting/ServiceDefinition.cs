@@ -40,6 +40,11 @@ internal sealed class ServiceDefinition
 
     public int Workers { get; set; } = 1;
 
+    /// <summary>See <see cref="WattServiceOptions.AuthorizationPolicy"/>.</summary>
+    public string? AuthorizationPolicy { get; set; }
+
+    public bool AllowAnonymous { get; set; }
+
     public List<string> DependsOn { get; } = [];
 
     /// <summary>Registrations applied to every worker's container after the service's own.</summary>

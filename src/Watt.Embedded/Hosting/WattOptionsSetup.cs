@@ -22,6 +22,8 @@ internal sealed class WattOptionsSetup(ServiceRegistry registry, IConfiguration 
                 Mount = definition.Mount,
                 Host = definition.Host,
                 Workers = definition.Workers,
+                AuthorizationPolicy = definition.AuthorizationPolicy,
+                AllowAnonymous = definition.AllowAnonymous,
                 DependsOn = [.. definition.DependsOn],
             };
         }

@@ -47,6 +47,27 @@ public sealed class WattServiceBuilder
         return this;
     }
 
+    /// <summary>
+    /// Requires requests through the service's mount to meet an authorization policy of the host: the mount
+    /// authenticates them with the host's default scheme and authorizes them itself (401/403, or the scheme's
+    /// challenge), wherever it sits in the host's pipeline, and the service sees the user as its <c>HttpContext.User</c>.
+    /// </summary>
+    /// <param name="policy">A policy name of the host's <c>AddAuthorization</c>; <see langword="null"/> for its default policy.</param>
+    public WattServiceBuilder RequireAuthorization(string? policy = null)
+    {
+        _definition.AuthorizationPolicy = policy ?? string.Empty;
+        _definition.AllowAnonymous = false;
+        return this;
+    }
+
+    /// <summary>Opens the service's mount to anonymous requests even when the host has a fallback policy.</summary>
+    public WattServiceBuilder AllowAnonymous()
+    {
+        _definition.AllowAnonymous = true;
+        _definition.AuthorizationPolicy = null;
+        return this;
+    }
+
     /// <summary>Starts the service after the named services (and stops it before them).</summary>
     /// <param name="services">Names of other services of this host.</param>
     public WattServiceBuilder DependsOn(params string[] services)

@@ -71,6 +71,13 @@ internal class LayeredFeatureCollection : IFeatureCollection
             ?? throw new InvalidOperationException("The host's request has no IHttpRequestFeature.");
         _request.Initialize(request, pathBase, path);
         _revision++;
+
+        // Single sign-on: the user the host authenticated (its UseAuthentication, or the mount's own check) is the
+        // service's User too, on a copy of the layer's own, so whatever the service signs in never reaches the host.
+        if (defaults[typeof(IHttpAuthenticationFeature)] is IHttpAuthenticationFeature { User.Identity.IsAuthenticated: true } signedIn)
+        {
+            SetCore(typeof(IHttpAuthenticationFeature), new HttpAuthenticationFeature { User = signedIn.User });
+        }
     }
 
     /// <summary>Forgets the request so the collection can be reused.</summary>

@@ -17,12 +17,32 @@ internal sealed class WattMountMiddleware(RequestDelegate next, ServiceRouter ro
     {
         if (router.Mounts.Match(context.Request, out var remaining) is { } entry)
         {
-            return ServiceDispatcher.DispatchAsync(context, entry.Service, context.Request.PathBase.Add(entry.Prefix), remaining, logger);
+            var options = entry.Service.Options;
+            if (options.AuthorizationPolicy is null && (options.AllowAnonymous || !HostHasAuthorization(context)))
+            {
+                return ServiceDispatcher.DispatchAsync(context, entry.Service, context.Request.PathBase.Add(entry.Prefix), remaining, logger);
+            }
+
+            return AuthorizeThenDispatchAsync(context, entry, remaining);
         }
 
         return telemetry.Metrics is not { } metrics
             ? next(context)
             : RequestEnd.Observe(next, context, (Metrics: metrics, Start: Stopwatch.GetTimestamp()), static (state, context, status, _) =>
                 RequestTelemetryMiddleware.Record(state.Metrics, WattTelemetry.HostServiceName, 0, context, status, Stopwatch.GetElapsedTime(state.Start)));
+    }
+
+    private bool? _hostHasAuthorization;
+
+    // Whether the host registered authorization at all (checked once): without it, no fallback policy can apply.
+    private bool HostHasAuthorization(HttpContext context) =>
+        _hostHasAuthorization ??= context.RequestServices.GetService(typeof(Microsoft.AspNetCore.Authorization.IAuthorizationPolicyProvider)) is not null;
+
+    private async Task AuthorizeThenDispatchAsync(HttpContext context, MountEntry entry, PathString remaining)
+    {
+        if (await MountAuthorization.AuthorizeAsync(context, entry.Service.Options).ConfigureAwait(false))
+        {
+            await ServiceDispatcher.DispatchAsync(context, entry.Service, context.Request.PathBase.Add(entry.Prefix), remaining, logger).ConfigureAwait(false);
+        }
     }
 }

@@ -25,11 +25,21 @@ public sealed class WattServiceOptions
     /// </summary>
     public string? Kind { get; set; }
 
+    /// <summary>
+    /// The authorization policy a request through the service's mount must meet, checked by the mount itself with
+    /// the host's authentication, wherever the mount sits in the host's pipeline: a policy name of the host's
+    /// <c>AddAuthorization</c>, or an empty string for its default policy. Unset: the host's fallback policy, if any.
+    /// </summary>
+    public string? AuthorizationPolicy { get; set; }
+
+    /// <summary>Whether the mount is open to anonymous requests even when the host has a fallback policy.</summary>
+    public bool AllowAnonymous { get; set; }
+
     /// <summary>Restart settings of this service; unset values fall back to <c>Watt:Restart</c>.</summary>
     public RestartOptions? Restart { get; set; }
 
     /// <summary>Names of the keys of a service section that are Watt settings rather than service configuration (a kind adds its own).</summary>
-    internal static readonly string[] ReservedKeys = ["Mount", "Host", "Workers", "DependsOn", "Kind", "Restart"];
+    internal static readonly string[] ReservedKeys = ["Mount", "Host", "Workers", "DependsOn", "Kind", "Restart", "AuthorizationPolicy", "AllowAnonymous"];
 
     /// <summary>Whether <paramref name="key"/> is one of <see cref="ReservedKeys"/> (case-insensitive).</summary>
     internal static bool IsReserved(string key)
