@@ -76,6 +76,8 @@ public sealed class LoggingTests
             Assert.Equal(TraceId.ToHexString(), Scope(line, "TraceId"));
             Assert.Matches("^[0-9a-f]{16}$", Scope(line, "SpanId"));
             Assert.Equal("Reading order {OrderId}", line.GetProperty("State").GetProperty("{OriginalFormat}").GetString());
+            var written = DateTimeOffset.Parse(line.GetProperty("Timestamp").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(written.Offset == TimeSpan.Zero && Math.Abs((DateTimeOffset.UtcNow - written).TotalMinutes) < 5, $"a UTC timestamp of now (was {written})");
         }
 
         var home = Assert.Single(lines, l => l.GetProperty("Message").GetString() == "Host page");

@@ -35,6 +35,13 @@ internal sealed class ConsoleFormatSetup(IConfiguration configuration, IHostEnvi
         {
             options.IncludeScopes = true;
         }
+
+        // Every JSON line says when it was written, in UTC (round-trip format), unless configured otherwise.
+        if (configuration["Logging:Console:FormatterOptions:TimestampFormat"] is null)
+        {
+            options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            options.UseUtcTimestamp = true;
+        }
     }
 
     public void Configure(SimpleConsoleFormatterOptions options)
