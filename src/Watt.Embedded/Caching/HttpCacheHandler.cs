@@ -313,7 +313,8 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         string key, HttpRequestMessage request, HttpResponseMessage response, DateTimeOffset requestTime, string forward, CancellationToken cancellationToken)
     {
         var scope = ScopeOf(request);
-        if (!IsStorable(request, response, scope))
+        var policy = Policy(response);
+        if (!IsStorable(request, response, scope, policy))
         {
             response.Headers.TryAddWithoutValidation("Cache-Status", Status(forward));
             return new((response, null));
@@ -325,7 +326,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
             return new((response, null));
         }
 
-        return new(StoreBufferedAsync(key, request, response, requestTime, forward, scope, cancellationToken));
+        return new(StoreBufferedAsync(key, request, response, requestTime, forward, scope, policy.Field, cancellationToken));
     }
 
     private string Status(string forward) => forward switch
@@ -336,7 +337,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
     };
 
     private async Task<(HttpResponseMessage Response, CacheEntry? Entry)> StoreBufferedAsync(
-        string key, HttpRequestMessage request, HttpResponseMessage response, DateTimeOffset requestTime, string forward, CacheScope scope, CancellationToken cancellationToken)
+        string key, HttpRequestMessage request, HttpResponseMessage response, DateTimeOffset requestTime, string forward, CacheScope scope, string? policyField, CancellationToken cancellationToken)
     {
         var responseTime = Now();
         var body = await ReadBoundedAsync(response, cancellationToken).ConfigureAwait(false);
@@ -359,7 +360,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
             Vary = SecondaryKey(response, request),
             Partition = scope.Partition,
             SharedAcrossCredentials = SaysShared(response),
-            PolicyField = Policy(response).Field,
+            PolicyField = policyField,
             Tags = Tags(response),
         };
         await _store.SetAsync(entry, cancellationToken).ConfigureAwait(false);
@@ -368,7 +369,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
     }
 
     /// <summary>RFC 9111 §3 (with §3.5 for Authorization in a shared cache).</summary>
-    private bool IsStorable(HttpRequestMessage request, HttpResponseMessage response, CacheScope scope)
+    private bool IsStorable(HttpRequestMessage request, HttpResponseMessage response, CacheScope scope, (System.Net.Http.Headers.CacheControlHeaderValue? CacheControl, string? Field) policy)
     {
         var status = (int)response.StatusCode;
         if (request.Method != HttpMethod.Get || status < 200 || status == 206 || status == 304)
@@ -378,7 +379,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
 
         var requestHeaders = RequestHeadersPeek.Of(request);
         var requestCc = requestHeaders is not null ? RawHeader.CacheControl(requestHeaders) : null;
-        var (cc, policyField) = Policy(response);
+        var (cc, policyField) = policy;
         if (Freshness.HasExtension(cc, "must-understand"))
         {
             // §5.2.2.3: stored only by a cache that implements the status code's caching rules, which then

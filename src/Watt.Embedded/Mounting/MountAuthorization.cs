@@ -16,37 +16,46 @@ namespace Watt.Embedded.Mounting;
 /// </summary>
 internal static class MountAuthorization
 {
-    /// <summary>Whether the request may go on to the service; when not, the challenge or forbid was written.</summary>
-    public static ValueTask<bool> AuthorizeAsync(HttpContext context, WattServiceOptions service)
+    /// <summary>
+    /// Whether the request may go on to the service; when not, the challenge or forbid was written. Completes at
+    /// once, without a state machine, when no policy applies (no service policy and no fallback policy).
+    /// </summary>
+    /// <param name="context">The request.</param>
+    /// <param name="service">The mounted service's options.</param>
+    /// <param name="policies">The host's policy provider; <see langword="null"/> when the host has no authorization.</param>
+    public static ValueTask<bool> AuthorizeAsync(HttpContext context, WattServiceOptions service, IAuthorizationPolicyProvider? policies)
     {
         if (service.AllowAnonymous)
         {
             return new(true);
         }
 
-        var provider = context.RequestServices.GetService<IAuthorizationPolicyProvider>();
-        if (provider is null)
+        if (policies is null)
         {
             return service.AuthorizationPolicy is null
                 ? new(true)
                 : throw new InvalidOperationException($"Watt:Services mount requires the authorization policy '{service.AuthorizationPolicy}', but the host has no authorization: call builder.Services.AddAuthorization() (and AddAuthentication).");
         }
 
-        return AuthorizeCoreAsync(context, service, provider);
+        var lookup = service.AuthorizationPolicy is not { } name ? policies.GetFallbackPolicyAsync()
+            : name.Length == 0 ? DefaultPolicyAsync(policies)
+            : policies.GetPolicyAsync(name);
+        return lookup.IsCompletedSuccessfully && lookup.Result is null && service.AuthorizationPolicy is null
+            ? new(true)
+            : AuthorizeCoreAsync(context, service, lookup);
     }
 
-    private static async ValueTask<bool> AuthorizeCoreAsync(HttpContext context, WattServiceOptions service, IAuthorizationPolicyProvider provider)
+    private static async Task<AuthorizationPolicy?> DefaultPolicyAsync(IAuthorizationPolicyProvider policies) =>
+        await policies.GetDefaultPolicyAsync().ConfigureAwait(false);
+
+    private static async ValueTask<bool> AuthorizeCoreAsync(HttpContext context, WattServiceOptions service, Task<AuthorizationPolicy?> lookup)
     {
-        var policy = service.AuthorizationPolicy switch
-        {
-            null => await provider.GetFallbackPolicyAsync().ConfigureAwait(false),
-            "" => await provider.GetDefaultPolicyAsync().ConfigureAwait(false),
-            var name => await provider.GetPolicyAsync(name).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"The authorization policy '{name}' of a Watt mount is not registered with the host's AddAuthorization."),
-        };
+        var policy = await lookup.ConfigureAwait(false);
         if (policy is null)
         {
-            return true;
+            return service.AuthorizationPolicy is not { Length: > 0 } name
+                ? true
+                : throw new InvalidOperationException($"The authorization policy '{name}' of a Watt mount is not registered with the host's AddAuthorization.");
         }
 
         if (policy.AuthenticationSchemes.Count == 0 && context.User.Identity?.IsAuthenticated != true
@@ -68,43 +77,18 @@ internal static class MountAuthorization
             return true;
         }
 
-        if (authorization.Challenged)
+        // The policy's schemes, or the host's default one: a challenge when nobody signed in, else a forbid.
+        Func<string?, Task> answer = authorization.Challenged ? context.ChallengeAsync : context.ForbidAsync;
+        if (policy.AuthenticationSchemes.Count == 0)
         {
-            await ChallengeAsync(context, policy).ConfigureAwait(false);
+            await answer(null).ConfigureAwait(false);
         }
-        else
+
+        foreach (var scheme in policy.AuthenticationSchemes)
         {
-            await ForbidAsync(context, policy).ConfigureAwait(false);
+            await answer(scheme).ConfigureAwait(false);
         }
 
         return false;
-    }
-
-    private static async Task ChallengeAsync(HttpContext context, AuthorizationPolicy policy)
-    {
-        if (policy.AuthenticationSchemes.Count == 0)
-        {
-            await context.ChallengeAsync().ConfigureAwait(false);
-            return;
-        }
-
-        foreach (var scheme in policy.AuthenticationSchemes)
-        {
-            await context.ChallengeAsync(scheme).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task ForbidAsync(HttpContext context, AuthorizationPolicy policy)
-    {
-        if (policy.AuthenticationSchemes.Count == 0)
-        {
-            await context.ForbidAsync().ConfigureAwait(false);
-            return;
-        }
-
-        foreach (var scheme in policy.AuthenticationSchemes)
-        {
-            await context.ForbidAsync(scheme).ConfigureAwait(false);
-        }
     }
 }

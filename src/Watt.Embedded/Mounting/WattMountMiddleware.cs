@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Watt.Embedded.Runtime;
 using Watt.Embedded.Telemetry;
@@ -11,19 +13,19 @@ namespace Watt.Embedded.Mounting;
 /// service's own <c>IHttpApplication</c>, over the same request features; anything else goes to the
 /// next middleware, the host's own pipeline, and is measured as a request of the service <c>host</c>.
 /// </summary>
-internal sealed class WattMountMiddleware(RequestDelegate next, ServiceRouter router, WattTelemetry telemetry, ILogger<WattMountMiddleware> logger)
+internal sealed class WattMountMiddleware(RequestDelegate next, ServiceRouter router, WattTelemetry telemetry, ILogger<WattMountMiddleware> logger, IServiceProvider services)
 {
+    // The host's authorization policies, if the host has authorization at all (read once).
+    private readonly IAuthorizationPolicyProvider? _policies = services.GetService<IAuthorizationPolicyProvider>();
+
     public Task InvokeAsync(HttpContext context)
     {
         if (router.Mounts.Match(context.Request, out var remaining) is { } entry)
         {
-            var options = entry.Service.Options;
-            if (options.AuthorizationPolicy is null && (options.AllowAnonymous || !HostHasAuthorization(context)))
-            {
-                return ServiceDispatcher.DispatchAsync(context, entry.Service, context.Request.PathBase.Add(entry.Prefix), remaining, logger);
-            }
-
-            return AuthorizeThenDispatchAsync(context, entry, remaining);
+            var authorizing = MountAuthorization.AuthorizeAsync(context, entry.Service.Options, _policies);
+            return authorizing.IsCompletedSuccessfully
+                ? authorizing.Result ? ServiceDispatcher.DispatchAsync(context, entry.Service, context.Request.PathBase.Add(entry.Prefix), remaining, logger) : Task.CompletedTask
+                : AuthorizeThenDispatchAsync(authorizing, context, entry, remaining);
         }
 
         return telemetry.Metrics is not { } metrics
@@ -32,15 +34,9 @@ internal sealed class WattMountMiddleware(RequestDelegate next, ServiceRouter ro
                 RequestTelemetryMiddleware.Record(state.Metrics, WattTelemetry.HostServiceName, 0, context, status, Stopwatch.GetElapsedTime(state.Start)));
     }
 
-    private bool? _hostHasAuthorization;
-
-    // Whether the host registered authorization at all (checked once): without it, no fallback policy can apply.
-    private bool HostHasAuthorization(HttpContext context) =>
-        _hostHasAuthorization ??= context.RequestServices.GetService(typeof(Microsoft.AspNetCore.Authorization.IAuthorizationPolicyProvider)) is not null;
-
-    private async Task AuthorizeThenDispatchAsync(HttpContext context, MountEntry entry, PathString remaining)
+    private async Task AuthorizeThenDispatchAsync(ValueTask<bool> authorizing, HttpContext context, MountEntry entry, PathString remaining)
     {
-        if (await MountAuthorization.AuthorizeAsync(context, entry.Service.Options).ConfigureAwait(false))
+        if (await authorizing.ConfigureAwait(false))
         {
             await ServiceDispatcher.DispatchAsync(context, entry.Service, context.Request.PathBase.Add(entry.Prefix), remaining, logger).ConfigureAwait(false);
         }

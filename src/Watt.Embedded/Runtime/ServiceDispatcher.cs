@@ -21,15 +21,7 @@ internal static class ServiceDispatcher
                 : DispatchAfterAcquireAsync(service.AcquireAsync(context.RequestAborted), context, service, pathBase, path, logger);
         }
 
-        Task processing;
-        try
-        {
-            processing = lease.Application!.ProcessAsync(context, pathBase, path);
-        }
-        catch (Exception ex)
-        {
-            processing = Task.FromException(ex);
-        }
+        var processing = Start(lease, context, pathBase, path);
 
         if (processing.IsCompletedSuccessfully)
         {
@@ -49,17 +41,22 @@ internal static class ServiceDispatcher
             return;
         }
 
-        Task processing;
+        var processing = Start(lease, context, pathBase, path);
+
+        await AwaitAsync(processing, context, service.Name, lease, logger).ConfigureAwait(false);
+    }
+
+    // The service's pipeline for the request; an exception thrown before it returns a task is that task's.
+    private static Task Start(WorkerLease lease, HttpContext context, PathString pathBase, PathString path)
+    {
         try
         {
-            processing = lease.Application!.ProcessAsync(context, pathBase, path);
+            return lease.Application!.ProcessAsync(context, pathBase, path);
         }
         catch (Exception ex)
         {
-            processing = Task.FromException(ex);
+            return Task.FromException(ex);
         }
-
-        await AwaitAsync(processing, context, service.Name, lease, logger).ConfigureAwait(false);
     }
 
     private static Task UnavailableAsync(HttpContext context, ServiceRuntime service, ILogger logger)

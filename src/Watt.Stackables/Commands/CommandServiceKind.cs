@@ -38,7 +38,7 @@ internal sealed class CommandServiceKind(Action<CommandServiceOptions>? defaults
         }
         else if (ExecutableLocator.Find(options.Command, workingDirectory, options.Env) is null)
         {
-            context.AddError($"{context.KeyOf(nameof(CommandServiceOptions.Command))} '{options.Command}' is not an executable file {(options.Command.Contains('/') ? $"(looked for {Path.GetFullPath(Path.Combine(workingDirectory, options.Command))})" : "on the PATH")}.");
+            context.AddError($"{context.KeyOf(nameof(CommandServiceOptions.Command))} '{options.Command}' is not an executable file {ExecutableLocator.Where(options.Command, workingDirectory)}.");
         }
     }
 

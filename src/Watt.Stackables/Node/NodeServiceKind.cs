@@ -36,7 +36,7 @@ internal sealed class NodeServiceKind(NodeKind framework, Action<NodeServiceOpti
             }
             else if (ExecutableLocator.Find(options.NodeExecutable, directory, options.Env) is null)
             {
-                context.AddError($"{context.KeyOf(nameof(NodeServiceOptions.NodeExecutable))} '{options.NodeExecutable}' is not an executable file {(options.NodeExecutable.Contains('/') ? $"(looked for {System.IO.Path.GetFullPath(System.IO.Path.Combine(directory, options.NodeExecutable))})" : "on the PATH")}: install Node.js or point it at the node binary.");
+                context.AddError($"{context.KeyOf(nameof(NodeServiceOptions.NodeExecutable))} '{options.NodeExecutable}' is not an executable file {ExecutableLocator.Where(options.NodeExecutable, directory)}: install Node.js or point it at the node binary.");
             }
         }
 

@@ -33,6 +33,12 @@ internal static class ExecutableLocator
         return null;
     }
 
+    /// <summary>Where <see cref="Find"/> looked, for a message: "(looked for /abs/path)" or "on the PATH".</summary>
+    public static string Where(string command, string workingDirectory) =>
+        command.Contains('/') || command.Contains(Path.DirectorySeparatorChar)
+            ? $"(looked for {Path.GetFullPath(Path.Combine(workingDirectory, command))})"
+            : "on the PATH";
+
     private static bool IsExecutable(string path)
     {
         if (!File.Exists(path))
