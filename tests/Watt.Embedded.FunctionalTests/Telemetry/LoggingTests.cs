@@ -106,7 +106,7 @@ public sealed class LoggingTests
         Assert.Equal("ok", await host.Client.GetStringAsync("/login/?password=hunter2-q&page=2&api_token=tok-q-77"));
         Assert.Equal("host", await host.Client.GetStringAsync("/host-page?Password=hunter3-q&page=3"));
 
-        await Eventually.TrueAsync(() => console.Text.Contains("page=3", StringComparison.Ordinal), "the host's request lines are written");
+        await Eventually.TrueAsync(() => console.Text.Contains("page=3", StringComparison.Ordinal), "the host's request lines are written", details: () => console.Text);
         var text = console.Text + string.Join("\n", host.Logs.GetSnapshot().Select(r => r.Message + " " + string.Join(",", r.StructuredState ?? [])));
         Assert.DoesNotContain("hunter2-q", text, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter3-q", text, StringComparison.Ordinal);
