@@ -15,6 +15,9 @@
 //   hello         the baseline of chain: a plain one-endpoint ASP.NET Core app on PORT, logging at Warning
 //   yarp          the baseline proxy without Watt: a plain ASP.NET Core app on PORT whose /api/{**rest} is YARP's
 //                 MapForwarder to a node already listening on NODE_PORT (args: yarp PORT NODE_PORT)
+//   bulkhead      one host on PORT with Watt's defaults and logging at Warning: /fast is a mounted service that returns
+//                 JSON, /blocking one whose requests hold their thread for a second (Thread.Sleep); key=value overrides
+//                 after the port (benchmarks/load/bulkhead.sh turns the bulkhead off with them for comparison)
 // Prints "READY" once both parts accept requests; runs until killed.
 using System.Net;
 using OpenTelemetry.Trace;
@@ -92,6 +95,35 @@ else if (mode is "chain" or "hello")
         app.MapGet("/gateway/data", () => "hello");
     }
 
+    await app.StartAsync();
+    Console.WriteLine("READY");
+    await app.WaitForShutdownAsync();
+}
+else if (mode == "bulkhead")
+{
+    var builder = WebApplication.CreateBuilder();
+    builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Watt:Metrics:Port"] = (port + 3).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    });
+    foreach (var extra in args.Skip(2))
+    {
+        var at = extra.IndexOf('=', StringComparison.Ordinal);
+        builder.Configuration[extra[..at]] = extra[(at + 1)..];
+    }
+
+    builder.AddWatt(w =>
+    {
+        w.AddService("fast", map: a => a.MapGet("/", () => payload)).MountAt("/fast");
+        w.AddService("blocking", map: a => a.MapGet("/", () =>
+        {
+            Thread.Sleep(1000); // synchronous work that holds its thread, as .Result on slow I/O does
+            return "done";
+        })).MountAt("/blocking");
+    });
+    var app = builder.Build();
     await app.StartAsync();
     Console.WriteLine("READY");
     await app.WaitForShutdownAsync();

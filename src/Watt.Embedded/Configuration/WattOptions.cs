@@ -20,6 +20,12 @@ public sealed class WattOptions
     /// <summary>How failed services are restarted.</summary>
     public RestartOptions Restart { get; set; } = new();
 
+    /// <summary>Every service's concurrency limit (its bulkhead), unless its own <c>Concurrency</c> section replaces it.</summary>
+    public ConcurrencyOptions Concurrency { get; set; } = new();
+
+    /// <summary>How Watt looks after the thread pool the in-process services share.</summary>
+    public ThreadPoolOptions ThreadPool { get; set; } = new();
+
     /// <summary>Logging of the host and every service: console format, request logging, redaction.</summary>
     public Telemetry.Logging.WattLoggingOptions Logging { get; set; } = new();
 

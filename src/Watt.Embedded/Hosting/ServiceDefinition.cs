@@ -45,6 +45,9 @@ internal sealed class ServiceDefinition
 
     public bool AllowAnonymous { get; set; }
 
+    /// <summary>The concurrency limit declared in code (<c>WithConcurrencyLimit</c>), or <see langword="null"/> for the host's.</summary>
+    public Runtime.ConcurrencyOptions? Concurrency { get; set; }
+
     public List<string> DependsOn { get; } = [];
 
     /// <summary>Registrations applied to every worker's container after the service's own.</summary>

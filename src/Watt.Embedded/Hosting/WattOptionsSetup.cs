@@ -24,6 +24,7 @@ internal sealed class WattOptionsSetup(ServiceRegistry registry, IConfiguration 
                 Workers = definition.Workers,
                 AuthorizationPolicy = definition.AuthorizationPolicy,
                 AllowAnonymous = definition.AllowAnonymous,
+                Concurrency = definition.Concurrency is { } limit ? new ConcurrencyOptions { MaxConcurrentRequests = limit.MaxConcurrentRequests, RequestQueueLimit = limit.RequestQueueLimit } : null,
                 DependsOn = [.. definition.DependsOn],
             };
         }
@@ -32,6 +33,8 @@ internal sealed class WattOptionsSetup(ServiceRegistry registry, IConfiguration 
         options.Mesh.Ingress.Enabled = registry.Definitions.Any(d => d.Kind?.UsesMeshIngress == true);
         var section = configuration.GetSection(WattOptions.SectionName);
         section.GetSection(nameof(WattOptions.Restart)).Bind(options.Restart);
+        section.GetSection(nameof(WattOptions.Concurrency)).Bind(options.Concurrency);
+        section.GetSection(nameof(WattOptions.ThreadPool)).Bind(options.ThreadPool);
         section.GetSection(nameof(WattOptions.Mesh)).Bind(options.Mesh);
         section.GetSection(nameof(WattOptions.Logging)).Bind(options.Logging);
         section.GetSection(nameof(WattOptions.Tracing)).Bind(options.Tracing);

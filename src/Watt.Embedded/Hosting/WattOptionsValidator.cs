@@ -28,6 +28,12 @@ internal sealed class WattOptionsValidator(
     {
         var errors = new List<string>();
         RestartOptionsValidator.Validate($"{Root}:{nameof(WattOptions.Restart)}", options.Restart, errors);
+        ConcurrencyOptionsValidator.Validate($"{Root}:{nameof(WattOptions.Concurrency)}", options.Concurrency, errors);
+        if (options.ThreadPool.StarvationThreshold <= TimeSpan.Zero)
+        {
+            errors.Add($"{Root}:ThreadPool:StarvationThreshold must be greater than zero (was {options.ThreadPool.StarvationThreshold}).");
+        }
+
         ValidateUnknownKeys(errors);
 
         foreach (var (serviceName, service) in options.Services)
@@ -85,6 +91,7 @@ internal sealed class WattOptionsValidator(
         foreach (var service in section.GetSection(nameof(WattOptions.Services)).GetChildren())
         {
             UnknownKeys.Check(service.GetSection(nameof(WattServiceOptions.Restart)), typeof(RestartOptions), errors);
+            UnknownKeys.Check(service.GetSection(nameof(WattServiceOptions.Concurrency)), typeof(ConcurrencyOptions), errors);
             var definition = registry.Find(service.Key);
             string[] settings = [.. WattServiceOptions.ReservedKeys, .. definition?.Kind?.ConfigurationKeys ?? []];
             foreach (var child in service.GetChildren())

@@ -18,7 +18,7 @@ namespace Watt.Embedded.Hosting;
 /// them in reverse order before the host's own hosted services stop, draining requests in flight first. Until a service runs, its mount answers 503
 /// with <c>Retry-After</c>. A service that fails does not stop the host or the other services.
 /// </summary>
-internal sealed class WattRuntime : IHostedLifecycleService
+internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
 {
     private readonly IOptions<WattOptions> _options;
     private readonly ServiceRegistry _registry;
@@ -37,6 +37,7 @@ internal sealed class WattRuntime : IHostedLifecycleService
     private readonly IServiceProvider _hostServices;
     private string[] _hostedApps = []; // the assemblies of the apps added with AddAspNetCoreApp
     private IReadOnlyList<ServiceRuntime> _startOrder = [];
+    private ThreadPoolWatch? _threadPoolWatch;
 
     public WattRuntime(
         IOptions<WattOptions> options,
@@ -98,6 +99,11 @@ internal sealed class WattRuntime : IHostedLifecycleService
 
         _startOrder = [.. order.Select(name => services[name])];
         Services = services;
+        foreach (var service in _startOrder)
+        {
+            _telemetry.Metrics?.TrackConcurrency(service.Name, () => service.Bulkhead.Queued, () => service.Bulkhead.Rejected);
+        }
+
         _mesh.Options = options.Mesh;
         _router.Publish(services, _startOrder, options.Mesh.Domain, options.Mesh.Deny);
         return Task.CompletedTask;
@@ -111,6 +117,20 @@ internal sealed class WattRuntime : IHostedLifecycleService
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
         await _metricsEndpoint.StartAsync(cancellationToken).ConfigureAwait(false);
+        var threadPool = _options.Value.ThreadPool;
+        if (threadPool.ReserveForServices)
+        {
+            ThreadPoolReserve.Apply(_startOrder, _logger);
+        }
+
+        var metrics = _telemetry.Metrics;
+        _threadPoolWatch = new ThreadPoolWatch(
+            () => _startOrder as IReadOnlyCollection<ServiceRuntime> ?? [.. _startOrder],
+            threadPool.StarvationThreshold,
+            _logger,
+            metrics is null ? null : metrics.SetThreadPoolQueueDelay,
+            metrics is null ? null : metrics.RecordStarvationIncident);
+        _threadPoolWatch.Start();
         await _ingress.StartAsync(_options.Value.Mesh.Ingress, cancellationToken).ConfigureAwait(false);
         foreach (var service in _startOrder)
         {
@@ -119,6 +139,9 @@ internal sealed class WattRuntime : IHostedLifecycleService
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Stops the thread-pool watch of a host that was disposed without stopping.</summary>
+    public void Dispose() => _threadPoolWatch?.Dispose();
 
     /// <summary>
     /// Stops the services in reverse order before the host's own hosted services stop (the mirror of the
@@ -133,6 +156,7 @@ internal sealed class WattRuntime : IHostedLifecycleService
 
         await _ingress.StopAsync(cancellationToken).ConfigureAwait(false);
         await _metricsEndpoint.StopAsync(cancellationToken).ConfigureAwait(false);
+        _threadPoolWatch?.Dispose();
     }
 
     private ServiceRuntime Create(ServiceDefinition definition, WattServiceOptions options, RestartOptions hostRestart)
@@ -166,6 +190,8 @@ internal sealed class WattRuntime : IHostedLifecycleService
                     }
 
                     MeshServices.AddTo(services, _ => _mesh, definition.Name);
+                    Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<
+                        Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, SchemelessAuthorizationResultHandler>(services);
                     services.AddSingleton<IMeshIngress>(_ingress);
                     services.AddSingleton(new WattServiceInfo(definition.Name, index, workers.Length, options.Mount, options.Host));
                     _telemetry.AddTo(services, definition.Name, index);
@@ -174,7 +200,7 @@ internal sealed class WattRuntime : IHostedLifecycleService
             workers[i] = new WorkerRuntime(factory, context, restart, _time, logger, _telemetry.Metrics);
         }
 
-        return new ServiceRuntime(definition.Name, options, workers);
+        return new ServiceRuntime(definition.Name, options, workers, options.Concurrency ?? _options.Value.Concurrency);
     }
 
     private WattWorkerContext WorkerContext(ServiceDefinition definition, WattServiceOptions options, int index, int workers, string meshDomain) => new(

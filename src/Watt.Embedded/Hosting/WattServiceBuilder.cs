@@ -68,6 +68,20 @@ public sealed class WattServiceBuilder
         return this;
     }
 
+    /// <summary>
+    /// Sets how many requests the service answers at once and how many more wait for a turn (its bulkhead, see
+    /// <see cref="Runtime.ConcurrencyOptions"/>); configuration (<c>Watt:Services:&lt;name&gt;:Concurrency</c>) overrides it.
+    /// </summary>
+    /// <param name="maxConcurrentRequests">Requests answered at once; 0 for no limit.</param>
+    /// <param name="requestQueueLimit">Requests that wait, oldest first; beyond them the answer is 503 with <c>Retry-After</c>.</param>
+    public WattServiceBuilder WithConcurrencyLimit(int maxConcurrentRequests, int requestQueueLimit = Runtime.ConcurrencyOptions.DefaultRequestQueueLimit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxConcurrentRequests);
+        ArgumentOutOfRangeException.ThrowIfNegative(requestQueueLimit);
+        _definition.Concurrency = new Runtime.ConcurrencyOptions { MaxConcurrentRequests = maxConcurrentRequests, RequestQueueLimit = requestQueueLimit };
+        return this;
+    }
+
     /// <summary>Starts the service after the named services (and stops it before them).</summary>
     /// <param name="services">Names of other services of this host.</param>
     public WattServiceBuilder DependsOn(params string[] services)

@@ -14,6 +14,9 @@ namespace Watt.Embedded.Mesh;
 /// </summary>
 internal sealed class MeshHandler(MeshShared mesh, string caller, ILogger logger, HttpMessageHandler network) : DelegatingHandler(network)
 {
+    // What the called service learns of who called: the same for every call of this client.
+    private readonly WattCallerFeature _caller = new(caller);
+
     private readonly ServiceRouter router = mesh.Router;
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -66,12 +69,12 @@ internal sealed class MeshHandler(MeshShared mesh, string caller, ILogger logger
         {
             activity?.SetTag("http.response.status_code", 503);
             mesh.Metrics?.RecordMeshCall(caller, service.Name, 503, Stopwatch.GetElapsedTime(started));
-            return ServiceProblem.Unavailable(service).ToResponseMessage(request);
+            return ServiceProblem.For(lease, service, logger, request.Method.Method, request.RequestUri!.AbsolutePath).ToResponseMessage(request);
         }
 
         try
         {
-            var response = await MeshExchange.SendAsync(lease, request, logger, service.Name, cancellationToken).ConfigureAwait(false);
+            var response = await MeshExchange.SendAsync(lease, request, logger, service.Name, _caller, MeshUser.Of(request), cancellationToken).ConfigureAwait(false);
             activity?.SetTag("http.response.status_code", (int)response.StatusCode);
             mesh.Metrics?.RecordMeshCall(caller, service.Name, (int)response.StatusCode, Stopwatch.GetElapsedTime(started));
             if ((int)response.StatusCode >= 500)

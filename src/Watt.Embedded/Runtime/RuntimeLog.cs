@@ -38,6 +38,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(302, LogLevel.Information, "Watt service '{Service}' rejected {Method} {Path} with {Status}: {Reason}")]
     public static partial void ClientRequestRejected(ILogger logger, string service, string method, string path, int status, string reason);
 
+    [LoggerMessage(303, LogLevel.Warning, "Watt service '{Service}' is answering as many requests as it may ({Limit}) and its queue ({QueueLimit}) is full: answered {Method} {Path} with 503, as every request it refuses until it catches up (counted in watt_service_rejected_requests_total, logged again after 30 quiet seconds). Raise Watt:Services:{Service}:Concurrency:MaxConcurrentRequests if the service is asynchronous and this is its normal load.")]
+    public static partial void ServiceOverloaded(ILogger logger, string service, int limit, int queueLimit, string method, string path);
+
     [LoggerMessage(500, LogLevel.Warning, "Mesh call from '{Caller}' to '{Service}' denied by Watt:Mesh:Deny.")]
     public static partial void CallDenied(ILogger logger, string caller, string service);
 }

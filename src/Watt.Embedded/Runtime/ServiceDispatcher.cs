@@ -6,7 +6,8 @@ namespace Watt.Embedded.Runtime;
 /// <summary>
 /// Hands a request that arrived on a server of the host (the public listener through a mount, or the mesh
 /// ingress) to a worker of an in-process service, over the same request features, under a
-/// <see cref="WorkerLease"/>. A service that is not running answers with <see cref="ServiceProblem.Unavailable"/>;
+/// <see cref="WorkerLease"/>. A service that is not running answers with <see cref="ServiceProblem.Unavailable"/>, one at its concurrency
+/// limit with a full queue with <see cref="ServiceProblem.Overloaded"/>;
 /// an exception of the service is that request's 500 (or an aborted connection once the response started).
 /// </summary>
 internal static class ServiceDispatcher
@@ -16,9 +17,7 @@ internal static class ServiceDispatcher
         // The hot path takes a running worker without touching RequestAborted (which a server may create on first use).
         if (!service.TryAcquire(out var lease))
         {
-            return service.FirstStart.IsCompleted
-                ? UnavailableAsync(context, service, logger)
-                : DispatchAfterAcquireAsync(service.AcquireAsync(context.RequestAborted), context, service, pathBase, path, logger);
+            return DispatchAfterAcquireAsync(context, service, pathBase, path, logger);
         }
 
         var processing = Start(lease, context, pathBase, path);
@@ -32,12 +31,23 @@ internal static class ServiceDispatcher
         return AwaitAsync(processing, context, service.Name, lease, logger);
     }
 
-    private static async Task DispatchAfterAcquireAsync(ValueTask<WorkerLease> acquiring, HttpContext context, ServiceRuntime service, PathString pathBase, PathString path, ILogger logger)
+    // Waits for the service's first start or for a turn in its queue; answers 503 when it is not running or the
+    // queue is full.
+    private static async Task DispatchAfterAcquireAsync(HttpContext context, ServiceRuntime service, PathString pathBase, PathString path, ILogger logger)
     {
-        var lease = await acquiring.ConfigureAwait(false);
+        WorkerLease lease;
+        try
+        {
+            lease = await service.AcquireAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return; // the client went away while waiting
+        }
+
         if (!lease.IsAcquired)
         {
-            await UnavailableAsync(context, service, logger).ConfigureAwait(false);
+            await ServiceProblem.For(lease, service, logger, context.Request.Method, context.Request.Path).WriteAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -57,13 +67,6 @@ internal static class ServiceDispatcher
         {
             return Task.FromException(ex);
         }
-    }
-
-    private static Task UnavailableAsync(HttpContext context, ServiceRuntime service, ILogger logger)
-    {
-        var problem = ServiceProblem.Unavailable(service);
-        RuntimeLog.ServiceUnavailable(logger, service.Name, problem.State ?? ServiceState.Stopped, context.Request.Method, context.Request.Path);
-        return problem.WriteAsync(context);
     }
 
     private static async Task AwaitAsync(Task processing, HttpContext context, string service, WorkerLease lease, ILogger logger)

@@ -8,7 +8,7 @@ using HeaderNames = Microsoft.Net.Http.Headers.HeaderNames;
 namespace Watt.Embedded.Runtime;
 
 /// <summary>
-/// The one answer Watt gives when it cannot hand a request to a service (not running, call denied): an
+/// The one answer Watt gives when it cannot hand a request to a service (not running, at its concurrency limit, call denied): an
 /// <c>application/problem+json</c> body with the service and its state, <c>Cache-Control: no-store</c>, and
 /// <c>Retry-After</c> from the service's real restart schedule while it is on its way up. Written the same
 /// way to a mounted request, to the mesh ingress and as a mesh handler's response.
@@ -22,6 +22,39 @@ internal readonly record struct ServiceProblem(int Status, string Title, string 
     {
         var state = service.State;
         return new(StatusCodes.Status503ServiceUnavailable, "Service Unavailable", $"Service '{service.Name}' is {state}.", service.Name, state, service.RetryAfter());
+    }
+
+    /// <summary>
+    /// 503 for a request the service's concurrency limit and full queue refused (<see cref="ConcurrencyOptions"/>):
+    /// try again in a second.
+    /// </summary>
+    public static ServiceProblem Overloaded(ServiceRuntime service) => new(
+        StatusCodes.Status503ServiceUnavailable,
+        "Service Unavailable",
+        $"Service '{service.Name}' is answering as many requests as it may ({service.Bulkhead.Limit}) and {service.Bulkhead.QueueLimit} more wait; try again later.",
+        service.Name,
+        null,
+        TimeSpan.FromSeconds(1));
+
+    /// <summary>
+    /// The answer for a lease that holds no worker: <see cref="Overloaded"/> or <see cref="Unavailable"/>. Counts and
+    /// (once per incident) logs a refusal of the concurrency limit.
+    /// </summary>
+    public static ServiceProblem For(in WorkerLease lease, ServiceRuntime service, Microsoft.Extensions.Logging.ILogger logger, string method, string path)
+    {
+        if (lease.IsOverloaded)
+        {
+            if (service.Bulkhead.CountRejection())
+            {
+                RuntimeLog.ServiceOverloaded(logger, service.Name, service.Bulkhead.Limit, service.Bulkhead.QueueLimit, method, path);
+            }
+
+            return Overloaded(service);
+        }
+
+        var problem = Unavailable(service);
+        RuntimeLog.ServiceUnavailable(logger, service.Name, problem.State ?? ServiceState.Stopped, method, path);
+        return problem;
     }
 
     /// <summary>403 for a mesh call that <c>Watt:Mesh:Deny</c> refuses.</summary>

@@ -1,17 +1,38 @@
+using System.Threading.RateLimiting;
+
 namespace Watt.Embedded.Runtime;
 
-/// <summary>A running service: its effective options and its workers, chosen round robin.</summary>
+/// <summary>A running service: its effective options, its workers, chosen round robin, and its concurrency limit.</summary>
 internal sealed class ServiceRuntime
 {
     private readonly WorkerRuntime[] _workers;
     private readonly TaskCompletionSource _firstStart = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private uint _next;
 
-    public ServiceRuntime(string name, WattServiceOptions options, WorkerRuntime[] workers)
+    public ServiceRuntime(string name, WattServiceOptions options, WorkerRuntime[] workers, ConcurrencyOptions? concurrency = null)
     {
         Name = name;
         Options = options;
         _workers = workers;
+        Bulkhead = new ServiceBulkhead(concurrency ?? new ConcurrencyOptions());
+    }
+
+    /// <summary>How many requests the service answers at once and how many wait (<see cref="ConcurrencyOptions"/>).</summary>
+    public ServiceBulkhead Bulkhead { get; }
+
+    /// <summary>Requests the service answers now, over all its workers.</summary>
+    public long InFlight
+    {
+        get
+        {
+            long count = 0;
+            foreach (var worker in _workers)
+            {
+                count += worker.InFlight;
+            }
+
+            return count;
+        }
     }
 
     public string Name { get; }
@@ -45,22 +66,85 @@ internal sealed class ServiceRuntime
     }
 
     /// <summary>
-    /// Takes the next running worker, round robin, skipping workers that are not running; <see langword="false"/>
-    /// when none runs now. A taken lease must be disposed when the request ends.
+    /// Takes a concurrency permit and the next running worker, round robin, skipping workers that are not running;
+    /// <see langword="false"/> when no permit is free now or no worker runs now. A taken lease must be disposed
+    /// when the request ends.
     /// </summary>
     public bool TryAcquire(out WorkerLease lease)
+    {
+        if (!Bulkhead.TryEnter(out var permit))
+        {
+            lease = default;
+            return false;
+        }
+
+        if (TryTakeWorker(permit, out lease))
+        {
+            return true;
+        }
+
+        permit?.Dispose();
+        return false;
+    }
+
+    /// <summary>
+    /// Takes a permit and a running worker as <see cref="TryAcquire"/> does, waiting in the service's queue for a
+    /// permit when none is free, and, while the host is still starting its services for the first time, for this
+    /// one first. A lease that holds no worker means the queue is full (<see cref="WorkerLease.IsOverloaded"/>) or
+    /// the service is not running (answer <see cref="ServiceProblem.Unavailable"/>).
+    /// </summary>
+    public ValueTask<WorkerLease> AcquireAsync(CancellationToken cancellationToken)
+    {
+        if (TryAcquire(out var lease))
+        {
+            return new ValueTask<WorkerLease>(lease);
+        }
+
+        if (_firstStart.Task.IsCompleted && (!Bulkhead.IsLimited || State != ServiceState.Running))
+        {
+            // Not running: answer now, without queueing for a permit.
+            return new ValueTask<WorkerLease>(lease);
+        }
+
+        return AcquireSlowlyAsync(cancellationToken);
+    }
+
+    private async ValueTask<WorkerLease> AcquireSlowlyAsync(CancellationToken cancellationToken)
+    {
+        await _firstStart.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        RateLimitLease? permit = null;
+        if (Bulkhead.IsLimited)
+        {
+            permit = await Bulkhead.EnterAsync(cancellationToken).ConfigureAwait(false);
+            if (!permit.IsAcquired)
+            {
+                permit.Dispose();
+                return WorkerLease.Overloaded;
+            }
+        }
+
+        if (TryTakeWorker(permit, out var lease))
+        {
+            return lease;
+        }
+
+        permit?.Dispose();
+        return default;
+    }
+
+    private bool TryTakeWorker(RateLimitLease? permit, out WorkerLease lease)
     {
         var workers = _workers;
         if (workers.Length == 1)
         {
             // One worker (the usual case): no round to keep.
-            return TryEnter(workers[0], out lease);
+            return TryEnter(workers[0], permit, out lease);
         }
 
         var start = Interlocked.Increment(ref _next);
         for (var i = 0u; i < (uint)workers.Length; i++)
         {
-            if (TryEnter(workers[(start + i) % (uint)workers.Length], out lease))
+            if (TryEnter(workers[(start + i) % (uint)workers.Length], permit, out lease))
             {
                 return true;
             }
@@ -70,33 +154,11 @@ internal sealed class ServiceRuntime
         return false;
     }
 
-    /// <summary>
-    /// Takes a running worker as <see cref="TryAcquire"/> does; while the host is still starting its services
-    /// for the first time, waits for this one first rather than give up. A lease that holds no worker means
-    /// the service is not running (answer <see cref="ServiceProblem.Unavailable"/>).
-    /// </summary>
-    public ValueTask<WorkerLease> AcquireAsync(CancellationToken cancellationToken)
-    {
-        if (TryAcquire(out var lease) || _firstStart.Task.IsCompleted)
-        {
-            return new ValueTask<WorkerLease>(lease);
-        }
-
-        return AcquireAfterFirstStartAsync(cancellationToken);
-    }
-
-    private async ValueTask<WorkerLease> AcquireAfterFirstStartAsync(CancellationToken cancellationToken)
-    {
-        await _firstStart.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        TryAcquire(out var lease);
-        return lease;
-    }
-
-    private static bool TryEnter(WorkerRuntime worker, out WorkerLease lease)
+    private static bool TryEnter(WorkerRuntime worker, RateLimitLease? permit, out WorkerLease lease)
     {
         if (worker.State == ServiceState.Running && worker.Enter() is { } application)
         {
-            lease = new WorkerLease(worker, application);
+            lease = new WorkerLease(worker, application, permit);
             return true;
         }
 
@@ -160,6 +222,8 @@ internal sealed class ServiceRuntime
         {
             worker.Dispose();
         }
+
+        Bulkhead.Dispose();
     }
 
     private static int Rank(ServiceState state) => state switch

@@ -38,8 +38,11 @@ public sealed class WattServiceOptions
     /// <summary>Restart settings of this service; unset values fall back to <c>Watt:Restart</c>.</summary>
     public RestartOptions? Restart { get; set; }
 
+    /// <summary>This service's concurrency limit; unset: <c>Watt:Concurrency</c>.</summary>
+    public ConcurrencyOptions? Concurrency { get; set; }
+
     /// <summary>Names of the keys of a service section that are Watt settings rather than service configuration (a kind adds its own).</summary>
-    internal static readonly string[] ReservedKeys = ["Mount", "Host", "Workers", "DependsOn", "Kind", "Restart", "AuthorizationPolicy", "AllowAnonymous"];
+    internal static readonly string[] ReservedKeys = ["Mount", "Host", "Workers", "DependsOn", "Kind", "Restart", "AuthorizationPolicy", "AllowAnonymous", "Concurrency"];
 
     /// <summary>Whether <paramref name="key"/> is one of <see cref="ReservedKeys"/> (case-insensitive).</summary>
     internal static bool IsReserved(string key)

@@ -43,6 +43,11 @@ internal static class WattServiceOptionsValidator
         {
             RestartOptionsValidator.Validate($"{key}:Restart", service.Restart, errors);
         }
+
+        if (service.Concurrency is not null)
+        {
+            ConcurrencyOptionsValidator.Validate($"{key}:Concurrency", service.Concurrency, errors);
+        }
     }
 
     /// <summary>Two services with the same or overlapping mounts, named with both.</summary>

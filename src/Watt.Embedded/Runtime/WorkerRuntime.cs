@@ -49,6 +49,9 @@ internal sealed class WorkerRuntime : IDisposable
 
     public ServiceState State => _state;
 
+    /// <summary>Requests the worker answers now.</summary>
+    public int InFlight => Math.Max(0, Volatile.Read(ref _inFlight));
+
     /// <summary>
     /// How long until this worker may run: the time left before its next scheduled restart while it waits
     /// for it, about a second while it starts; <see langword="null"/> when it runs, failed or stopped.

@@ -112,6 +112,11 @@ internal sealed class MeshIngress(ServiceRouter router, ILoggerFactory loggerFac
             return denied.WriteAsync(context);
         }
 
+        if (caller.Length > 0)
+        {
+            context.Features.Set<IWattCallerFeature>(new WattCallerFeature(caller)); // the called service's GetWattCaller()
+        }
+
         return ServiceDispatcher.DispatchAsync(context, service, PathString.Empty, request.Path, _logger);
     }
 

@@ -100,13 +100,23 @@ internal sealed class MeshExchange
     /// <param name="request">The caller's request.</param>
     /// <param name="logger">Where a failure of the service's pipeline is logged, with <paramref name="service"/>.</param>
     /// <param name="service">The service name.</param>
+    /// <param name="caller">Which service calls (the service's <see cref="IWattCallerFeature"/>).</param>
+    /// <param name="user">The user the caller passes with the call (a copy becomes the service's <c>HttpContext.User</c>), or none.</param>
     /// <param name="cancellationToken">The caller's cancellation: it aborts the service's request.</param>
     public static Task<HttpResponseMessage> SendAsync(
-        WorkerLease lease, HttpRequestMessage request, ILogger logger, string service, CancellationToken cancellationToken)
+        WorkerLease lease, HttpRequestMessage request, ILogger logger, string service, IWattCallerFeature caller, System.Security.Claims.ClaimsPrincipal? user, CancellationToken cancellationToken)
     {
         var exchange = Pool.Get();
         exchange.Begin(request, logger, service, cancellationToken);
         exchange.BuildFeatures();
+        exchange._features[typeof(IWattCallerFeature)] = caller;
+        if (user is not null)
+        {
+            // A copy: nothing the called service adds to its user reaches the caller's.
+            exchange._features[typeof(Microsoft.AspNetCore.Http.Features.Authentication.IHttpAuthenticationFeature)] =
+                new Microsoft.AspNetCore.Http.Features.Authentication.HttpAuthenticationFeature { User = user.Clone() };
+        }
+
         exchange.StartRequestBody();
         var response = exchange._response.Task;
         _ = exchange.RunAsync(lease);

@@ -24,6 +24,11 @@ internal sealed class WattMetrics : IWattMetrics
     private readonly ConcurrentDictionary<(string Service, int Worker, string Method, string Route, int Status), RequestSeries> _requestSeries = new();
     private readonly ConcurrentDictionary<(string Caller, string Callee, int Status), Histogram.Child> _meshSeries = new();
     private readonly ConcurrentDictionary<(string Service, int Worker), InFlightSeries> _inFlightCounters = new();
+    private readonly Counter _rejected;
+    private readonly Gauge _queued;
+    private readonly ConcurrentDictionary<string, (Func<long> Queued, Func<long> Rejected)> _bulkheads = new(StringComparer.Ordinal);
+    private readonly Counter _starvationIncidents;
+    private readonly Gauge _queueDelay;
 
     public WattMetrics(TelemetrySettings settings)
     {
@@ -41,6 +46,10 @@ internal sealed class WattMetrics : IWattMetrics
         _meshDuration = factory.CreateHistogram("watt_mesh_call_duration_seconds", "Duration of mesh calls until the response headers, by caller and callee.", ["caller", "callee", "status"], new HistogramConfiguration { Buckets = DurationBuckets });
         _state = factory.CreateGauge("watt_service_state", "1 for the state a worker of a Watt service is in, 0 for the others.", ["service", "worker", "state"]);
         _restarts = factory.CreateCounter("watt_service_restarts_total", "Restart attempts of a worker of a Watt service.", worker);
+        _rejected = factory.CreateCounter("watt_service_rejected_requests_total", "Requests a Watt service refused with 503 because it answered as many as its concurrency limit allows and its queue was full.", ["service"]);
+        _queued = factory.CreateGauge("watt_service_requests_queued", "Requests waiting for a turn under a Watt service's concurrency limit.", ["service"]);
+        _starvationIncidents = factory.CreateCounter("watt_threadpool_starvation_incidents_total", "Times a work item waited longer than Watt:ThreadPool:StarvationThreshold for a thread-pool thread.");
+        _queueDelay = factory.CreateGauge("watt_threadpool_queue_delay_seconds", "How long Watt's last probe waited in the thread pool's queue (or has waited so far).");
         _factory = factory;
 
         // Series a request would otherwise update with an atomic operation on a line every core shares are
@@ -67,7 +76,22 @@ internal sealed class WattMetrics : IWattMetrics
         {
             series.Gauge.Set(series.Counter.Sum());
         }
+
+        foreach (var (service, bulkhead) in _bulkheads)
+        {
+            _queued.WithLabels(service).Set(bulkhead.Queued());
+            _rejected.WithLabels(service).IncTo(bulkhead.Rejected());
+        }
     }
+
+    /// <summary>Publishes a service's queue length and refusals (<c>watt_service_requests_queued</c>, <c>watt_service_rejected_requests_total</c>) at each collection.</summary>
+    internal void TrackConcurrency(string service, Func<long> queued, Func<long> rejected) => _bulkheads[service] = (queued, rejected);
+
+    /// <summary>Counts an incident of thread-pool starvation.</summary>
+    internal void RecordStarvationIncident() => _starvationIncidents.Inc();
+
+    /// <summary>Sets how long the last thread-pool probe waited.</summary>
+    internal void SetThreadPoolQueueDelay(double seconds) => _queueDelay.Set(seconds);
 
     public void RecordRequest(string service, int worker, string method, string route, int status, TimeSpan duration) =>
         RequestSeriesOf(service, worker, method, route, status).Record(duration);
