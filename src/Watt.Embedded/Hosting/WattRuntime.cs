@@ -132,6 +132,7 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
             metrics is null ? null : metrics.RecordStarvationIncident);
         _threadPoolWatch.Start();
         await _ingress.StartAsync(_options.Value.Mesh.Ingress, cancellationToken).ConfigureAwait(false);
+        await WarnOfUnprotectedMountsAsync().ConfigureAwait(false);
         foreach (var service in _startOrder)
         {
             await service.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -139,6 +140,21 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // The host's pipeline is built by now: say which mounts (and metrics path) its sign-in does not cover.
+    private Task WarnOfUnprotectedMountsAsync()
+    {
+        if (_hostServices.GetService<Mounting.WattPipelineMarker>() is not { } marker)
+        {
+            return Task.CompletedTask;
+        }
+
+        var metrics = _options.Value.Metrics;
+        (string, WattServiceOptions)? scrape = metrics.Path is { } path && Telemetry.Metrics.MetricsEndpoint.IsServed(metrics, _hostServices)
+            ? (path, new WattServiceOptions { AuthorizationPolicy = metrics.AuthorizationPolicy, AllowAnonymous = metrics.AllowAnonymous })
+            : null;
+        return Mounting.UnprotectedMounts.WarnAsync(_hostServices, marker, _startOrder, scrape, _logger);
+    }
 
     /// <summary>Stops the thread-pool watch of a host that was disposed without stopping.</summary>
     public void Dispose() => _threadPoolWatch?.Dispose();

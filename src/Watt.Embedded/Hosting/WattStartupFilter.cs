@@ -22,6 +22,7 @@ internal sealed class WattStartupFilter(WattPipelineMarker marker) : IStartupFil
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
         var services = app.ApplicationServices;
+        marker.PipelineBuilding();
         var options = services.GetRequiredService<IOptions<WattOptions>>().Value;
         var metricsPath = options.Metrics.Path is { } path && MetricsEndpoint.IsServed(options.Metrics, services) ? path : null;
         if (options.Tracing.Enabled)
@@ -33,7 +34,20 @@ internal sealed class WattStartupFilter(WattPipelineMarker marker) : IStartupFil
 
         if (metricsPath is not null)
         {
-            app.UseMetricServer(metricsPath);
+            // The same rules as a mount: the metrics' policy, else the host's fallback policy, checked here.
+            var access = new Runtime.WattServiceOptions { AuthorizationPolicy = options.Metrics.AuthorizationPolicy, AllowAnonymous = options.Metrics.AllowAnonymous };
+            var policies = services.GetService<Microsoft.AspNetCore.Authorization.IAuthorizationPolicyProvider>();
+            app.Map(metricsPath, scrape =>
+            {
+                scrape.Use(next => async context =>
+                {
+                    if (await MountAuthorization.AuthorizeAsync(context, access, policies).ConfigureAwait(false))
+                    {
+                        await next(context).ConfigureAwait(false);
+                    }
+                });
+                scrape.UseMetricServer(url: null);
+            });
         }
 
         app.Use(inner => marker.PlacedExplicitly

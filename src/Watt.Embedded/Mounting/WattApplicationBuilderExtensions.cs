@@ -17,7 +17,7 @@ public static class WattApplicationBuilderExtensions
         ArgumentNullException.ThrowIfNull(app);
         var marker = app.ApplicationServices.GetService<WattPipelineMarker>()
             ?? throw new InvalidOperationException("UseWatt() needs builder.AddWatt(...) in the application's services first.");
-        marker.PlacedExplicitly = true;
+        marker.PlaceExplicitly(app.Properties);
         return app.UseMiddleware<WattMountMiddleware>();
     }
 }

@@ -308,7 +308,7 @@ public sealed class MeshRoutingTests
     {
         await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w =>
         {
-            w.AddService("billing", map: app => app.MapGet("/", (HttpContext c) => $"billing for {c.Request.Headers[IMeshIngress.CallerHeader]}"));
+            w.AddService("billing", map: app => app.MapGet("/", (HttpContext c) => $"billing for {c.Request.Headers[IMeshIngress.CallerHeader]} ({c.GetWattCaller()})"));
             w.AddService("orders", map: app => app.MapGet("/", () => "orders"));
             w.AddService("catalog", map: app => app.MapGet("/", () => "catalog"));
         }), settings: new Dictionary<string, string?> { ["Watt:Mesh:Deny:orders:0"] = "billing", ["Watt:Mesh:Ingress:Enabled"] = "true" });
@@ -329,7 +329,7 @@ public sealed class MeshRoutingTests
 
         // catalog's worker may, and billing sees catalog as the caller whatever the request claimed.
         var allowed = await Send(ingress.CredentialFor("catalog", 1), "host");
-        Assert.Equal("billing for catalog", await allowed.Content.ReadAsStringAsync());
+        Assert.Equal("billing for catalog (catalog)", await allowed.Content.ReadAsStringAsync()); // header and GetWattCaller()
 
         // A credential whose name was changed, or made up, is refused.
         var forged = ingress.CredentialFor("orders", 0).Replace("orders.", "catalog.", StringComparison.Ordinal);

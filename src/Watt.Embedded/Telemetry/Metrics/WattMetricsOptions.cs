@@ -25,4 +25,14 @@ public sealed class WattMetricsOptions
 
     /// <summary>Extra labels with fixed values on every Watt series (<c>region</c>, <c>instance</c>, ...).</summary>
     public Dictionary<string, string> Labels { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// With <see cref="Path"/>: the authorization policy a scrape on the host's listener must meet, checked as a
+    /// mount checks its own (wherever Watt sits in the pipeline): a policy name of the host's <c>AddAuthorization</c>,
+    /// or an empty string for its default policy. Unset: the host's fallback policy, if any.
+    /// </summary>
+    public string? AuthorizationPolicy { get; set; }
+
+    /// <summary>With <see cref="Path"/>: whether scrapes are open to anonymous requests even under a fallback policy.</summary>
+    public bool AllowAnonymous { get; set; }
 }
