@@ -19,18 +19,9 @@ namespace Watt.Embedded.FunctionalTests.Mesh;
 /// </summary>
 public sealed class MeshIdentityTests
 {
-    private sealed class HeaderAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
-        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
-    {
-        protected override Task<AuthenticateResult> HandleAuthenticateAsync() =>
-            Task.FromResult(Request.Headers["X-User"].ToString() is { Length: > 0 } user
-                ? AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, user)], "Header")), "Header"))
-                : AuthenticateResult.NoResult());
-    }
-
     private static Task<KestrelHost> StartAsync() => KestrelHost.StartAsync(b =>
     {
-        b.Services.AddAuthentication("Header").AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>("Header", null);
+        HeaderAuthentication.AddTo(b.Services);
         b.Services.AddAuthorization();
         b.AddWatt(w =>
         {

@@ -14,14 +14,14 @@ namespace Watt.Embedded.FunctionalTests.Mounting;
 /// <summary>A client's mistake on a mount is the 4xx the host's own endpoints give, not a 500 with an error logged (issue 19, item 5).</summary>
 public sealed class ClientErrorTests
 {
-    [Fact]
-    public async Task A_body_over_the_hosts_limit_is_413_on_a_mount_as_on_the_host()
+    /// <summary>A host on Kestrel with the given limits, a mounted service and a host endpoint that both read the whole body.</summary>
+    private static async Task<WebApplication> StartAsync(Action<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerLimits> limits)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, 0);
-            k.Limits.MaxRequestBodySize = 1024;
+            limits(k.Limits);
         });
         builder.Logging.ClearProviders();
         builder.Services.AddFakeLogging();
@@ -34,10 +34,19 @@ public sealed class ClientErrorTests
 
         // A middleware that reads the body (no endpoint's parameter binding to turn the limit into a status first).
         builder.AddWatt(w => w.AddService("upload", map: app => app.Run(async c => await c.Response.WriteAsync((await Length(c.Request)).ToString(System.Globalization.CultureInfo.InvariantCulture)))).MountAt("/upload"));
-        await using var app = builder.Build();
+        var app = builder.Build();
         app.MapPost("/host-upload", Length);
         await app.StartAsync();
-        using var client = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+        return app;
+    }
+
+    private static Uri Address(WebApplication app) => new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    [Fact]
+    public async Task A_body_over_the_hosts_limit_is_413_on_a_mount_as_on_the_host()
+    {
+        await using var app = await StartAsync(limits => limits.MaxRequestBodySize = 1024);
+        using var client = new HttpClient { BaseAddress = Address(app) };
 
         var host = await client.PostAsync("/host-upload", new ByteArrayContent(new byte[10_000]));
         var mounted = await client.PostAsync("/upload", new ByteArrayContent(new byte[10_000]));
@@ -53,26 +62,8 @@ public sealed class ClientErrorTests
     [Fact]
     public async Task A_body_that_arrives_too_slowly_is_408_on_a_mount_as_on_the_host()
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(IPAddress.Loopback, 0);
-            k.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(bytesPerSecond: 1000, gracePeriod: TimeSpan.FromSeconds(1.5));
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.AddFakeLogging();
-        builder.Configuration["Watt:Metrics:Enabled"] = "false";
-        static async Task<int> Length(HttpRequest request)
-        {
-            using var reader = new StreamReader(request.Body);
-            return (await reader.ReadToEndAsync()).Length;
-        }
-
-        builder.AddWatt(w => w.AddService("upload", map: app => app.Run(async c => await c.Response.WriteAsync((await Length(c.Request)).ToString(System.Globalization.CultureInfo.InvariantCulture)))).MountAt("/upload"));
-        await using var app = builder.Build();
-        app.MapPost("/host-upload", Length);
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        await using var app = await StartAsync(limits => limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(bytesPerSecond: 1000, gracePeriod: TimeSpan.FromSeconds(1.5)));
+        var address = Address(app);
 
         // 10 bytes every 300 ms (about 33 bytes/s) of a 100 kB body: far below the 1000 bytes/s the host asks for.
         async Task<string> SlowPost(string path)

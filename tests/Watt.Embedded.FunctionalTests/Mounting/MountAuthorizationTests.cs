@@ -20,29 +20,9 @@ namespace Watt.Embedded.FunctionalTests.Mounting;
 /// </summary>
 public sealed class MountAuthorizationTests
 {
-    private sealed class HeaderAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
-        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
-    {
-        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
-        {
-            if (Request.Headers["X-User"].ToString() is not { Length: > 0 } user)
-            {
-                return Task.FromResult(AuthenticateResult.NoResult());
-            }
-
-            var claims = new List<Claim> { new(ClaimTypes.Name, user) };
-            if (Request.Headers["X-Role"].ToString() is { Length: > 0 } role)
-            {
-                claims.Add(new Claim(ClaimTypes.Role, role));
-            }
-
-            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, "Header")), "Header")));
-        }
-    }
-
     private static Task<KestrelHost> StartAsync(Action<Watt.Embedded.Hosting.WattBuilder> declare, bool fallback = false) => KestrelHost.StartAsync(b =>
     {
-        b.Services.AddAuthentication("Header").AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>("Header", null);
+        HeaderAuthentication.AddTo(b.Services);
         b.Services.AddAuthorization(o =>
         {
             o.AddPolicy("staff", p => p.RequireRole("staff"));
@@ -113,7 +93,7 @@ public sealed class MountAuthorizationTests
         await using var host = await KestrelHost.StartAsync(
             b =>
             {
-                b.Services.AddAuthentication("Header").AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>("Header", null);
+                HeaderAuthentication.AddTo(b.Services);
                 b.Services.AddAuthorization(o => o.AddPolicy("staff", p => p.RequireRole("staff")));
                 b.AddWatt(w => w.AddService("admin", map: Whoami).MountAt("/admin"));
             },

@@ -19,32 +19,12 @@ namespace Watt.Embedded.FunctionalTests.Mounting;
 /// </summary>
 public sealed class UnprotectedMountTests
 {
-    private sealed class HeaderAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
-        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
-    {
-        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
-        {
-            if (Request.Headers["X-User"].ToString() is not { Length: > 0 } user)
-            {
-                return Task.FromResult(AuthenticateResult.NoResult());
-            }
-
-            var claims = new List<Claim> { new(ClaimTypes.Name, user) };
-            if (Request.Headers["X-Role"].ToString() is { Length: > 0 } role)
-            {
-                claims.Add(new Claim(ClaimTypes.Role, role));
-            }
-
-            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, "Header")), "Header")));
-        }
-    }
-
     private static Task<KestrelHost> StartAsync(Action<WebApplication>? pipeline = null, bool authentication = true, bool fallback = false, Dictionary<string, string?>? settings = null) =>
         KestrelHost.StartAsync(b =>
         {
             if (authentication)
             {
-                b.Services.AddAuthentication("Header").AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>("Header", null);
+                HeaderAuthentication.AddTo(b.Services);
             }
 
             b.Services.AddAuthorization(o =>
