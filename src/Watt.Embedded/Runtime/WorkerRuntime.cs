@@ -21,7 +21,8 @@ internal sealed class WorkerRuntime : IDisposable
     private Task _restartLoop = Task.CompletedTask;
     private Task? _stopped;
     private int _inFlight;
-    private int _attempt;
+    private int _attempt; // the back-off step: reset once the worker ran for MaxDelay
+    private int _failedStarts; // starts in a row that failed: MaxAttempts of them after the first make the worker Failed
     private long _startedAt;
     private long _nextAttemptTicks; // UTC ticks of the next scheduled start, while restarting
     private volatile ServiceState _state = ServiceState.Stopped;
@@ -191,6 +192,7 @@ internal sealed class WorkerRuntime : IDisposable
 
                 _host = host;
                 _startedAt = _time.GetTimestamp();
+                _failedStarts = 0; // it came back: only starts that fail in a row count towards Failed
                 SetState(ServiceState.Running);
             }
 
@@ -200,7 +202,8 @@ internal sealed class WorkerRuntime : IDisposable
         }
         catch (Exception ex) when (!_stopRequested)
         {
-            RuntimeLog.WorkerStartFailed(_logger, _context.ServiceName, Index, _attempt + 1, ex);
+            _failedStarts++;
+            RuntimeLog.WorkerStartFailed(_logger, _context.ServiceName, Index, _failedStarts, ex);
             SetState(ServiceState.Restarting);
             return false;
         }
@@ -242,19 +245,22 @@ internal sealed class WorkerRuntime : IDisposable
         var token = _stopping.Token;
         while (!token.IsCancellationRequested)
         {
-            _attempt++;
-            if (_attempt > _restart.MaxAttempts)
+            // The first start and MaxAttempts restarts failed in a row. A worker that starts and then crashes is
+            // restarted for as long as it keeps coming back, each time later (up to MaxDelay), as a supervisor does.
+            if (_failedStarts > _restart.MaxAttempts)
             {
                 SetState(ServiceState.Failed);
-                RuntimeLog.WorkerFailed(_logger, _context.ServiceName, Index, _restart.MaxAttempts);
+                RuntimeLog.WorkerFailed(_logger, _context.ServiceName, Index, _failedStarts - 1);
                 return;
             }
+
+            _attempt++;
 
             SetState(ServiceState.Restarting);
             _metrics?.RecordRestart(_context.ServiceName, Index);
             var delay = _restart.DelayFor(_attempt);
             Volatile.Write(ref _nextAttemptTicks, (_time.GetUtcNow() + delay).UtcTicks);
-            RuntimeLog.WorkerRestartScheduled(_logger, _context.ServiceName, Index, delay, _attempt, _restart.MaxAttempts);
+            RuntimeLog.WorkerRestartScheduled(_logger, _context.ServiceName, Index, delay, _failedStarts, _restart.MaxAttempts);
             try
             {
                 await Task.Delay(delay, _time, token).ConfigureAwait(false);

@@ -55,8 +55,10 @@ internal static class TelemetryRegistration
         services.AddSingleton<IPostConfigureOptions<Microsoft.AspNetCore.HttpLogging.HttpLoggingOptions>, HttpLoggingSetup>();
         if (Interlocked.Exchange(ref _meterAdapterConfigured, 1) == 0)
         {
-            // Every other meter (the runtime's, a service's own) is published as is.
-            Prometheus.Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = i => !ReplacedMeters.Contains(i.Meter.Name));
+            // Every other meter (the runtime's, a service's own) is published as is, except the runtime's private ones
+            // (Private.InternalDiagnostics.*: MsQuic's internals, some thirty series of noise).
+            Prometheus.Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = i =>
+                !ReplacedMeters.Contains(i.Meter.Name) && !i.Meter.Name.StartsWith("Private.InternalDiagnostics.", StringComparison.OrdinalIgnoreCase));
             MeterSeries.Start();
 
             // No EventCounter adapter: it turns on every EventSource that has counters, and the per-request

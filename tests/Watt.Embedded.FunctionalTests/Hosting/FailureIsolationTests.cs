@@ -31,6 +31,15 @@ public sealed class FailureIsolationTests
         }
     }
 
+    private sealed class CrashSoon : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            await Task.Delay(50, stoppingToken);
+            throw new InvalidOperationException("crashed soon after starting");
+        }
+    }
+
     private sealed class Gate
     {
         public TaskCompletionSource Crash { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -198,6 +207,37 @@ public sealed class FailureIsolationTests
 
         Assert.Equal("up", await host.Client.GetStringAsync("/fragile"));
         Assert.Contains(host.Logs.GetSnapshot(), r => r.Id.Id == 105);
+    }
+
+    [Fact]
+    public async Task A_worker_that_keeps_coming_back_is_never_Failed_however_often_it_crashes()
+    {
+        var time = new FakeTimeProvider();
+        var starts = 0;
+        await using var host = await KestrelHost.StartAsync(b =>
+        {
+            b.Services.AddSingleton<TimeProvider>(time);
+            b.AddWatt(w => w.AddService("flaky", c =>
+            {
+                if (Interlocked.Increment(ref starts) <= 6)
+                {
+                    c.Services.AddHostedService<CrashSoon>(); // starts, then crashes: six times in a row
+                }
+            }, app => app.MapGet("/", () => "up")).MountAt("/flaky"));
+        }, settings: new Dictionary<string, string?> { ["Watt:Restart:MaxAttempts"] = "2", ["Watt:Restart:InitialDelay"] = "00:00:01" });
+        var runtime = host.App.Services.GetRequiredService<WattRuntime>();
+
+        await Eventually.TrueAsync(() =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(250));
+            return Volatile.Read(ref starts) == 7 && runtime.Services["flaky"].State == ServiceState.Running;
+        }, "the seventh start stays up", timeoutMs: 60000);
+
+        Assert.Equal("up", await host.Client.GetStringAsync("/flaky"));
+        var logs = host.Logs.GetSnapshot();
+        Assert.Equal(6, logs.Count(r => r.Id.Id == 105)); // each crash restarted
+        Assert.DoesNotContain(logs, r => r.Id.Id == 104); // each restart succeeded: never Failed
+        Assert.DoesNotContain(logs, r => r.Id.Id == 102);
     }
 
     [Theory]

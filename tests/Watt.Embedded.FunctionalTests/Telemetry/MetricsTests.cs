@@ -160,6 +160,23 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task The_runtimes_private_diagnostics_meters_are_not_published_and_a_services_own_meter_is()
+    {
+        await using var host = await KestrelHost.StartAsync(
+            b => b.AddWatt(w => w.AddService("mxprivate", map: app => app.MapGet("/", () => "ok")).MountAt("/mxprivate")),
+            settings: new Dictionary<string, string?> { ["Watt:Metrics:Path"] = "/internal/metrics" });
+        using var privateMeter = new System.Diagnostics.Metrics.Meter("Private.InternalDiagnostics.Watt.Tests");
+        using var ownMeter = new System.Diagnostics.Metrics.Meter("Mx.Own.Meter");
+        privateMeter.CreateCounter<long>("mx.private.events").Add(3);
+        ownMeter.CreateCounter<long>("mx.own.events").Add(2);
+
+        var metrics = await PrometheusText.ParseAsync(await host.Client.GetStringAsync("/internal/metrics"));
+
+        Assert.DoesNotContain(metrics.SampleNames, n => n.Contains("internaldiagnostics", StringComparison.Ordinal) || n.Contains("mx_private_events", StringComparison.Ordinal));
+        Assert.Contains(metrics.SampleNames, n => n.Contains("mx_own_events", StringComparison.Ordinal)); // the same kind of meter, published
+    }
+
+    [Fact]
     public async Task A_request_whose_endpoint_throws_is_counted_as_a_500_and_leaves_no_request_in_flight()
     {
         await using var host = await KestrelHost.StartAsync(
