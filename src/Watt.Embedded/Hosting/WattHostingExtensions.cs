@@ -55,7 +55,7 @@ public static class WattHostingExtensions
     private static Func<IServiceProvider, TelemetrySettings> TelemetryOf(Func<IServiceProvider, WattOptions> options) => sp =>
     {
         var value = options(sp);
-        return new TelemetrySettings(value.Logging, value.Tracing, value.Metrics);
+        return new TelemetrySettings(value.Logging, value.Tracing, value.Metrics, value.Mesh.Domain);
     };
 
     /// <summary>Watt's options from the configure actions alone, before validation; defaults when a value does not bind (validation names it at start-up).</summary>

@@ -32,8 +32,8 @@ internal static partial class RuntimeLog
     [LoggerMessage(300, LogLevel.Error, "Unhandled exception in Watt service '{Service}' for {Method} {Path}.")]
     public static partial void ServiceRequestFailed(ILogger logger, string service, string method, string path, Exception exception);
 
-    [LoggerMessage(301, LogLevel.Warning, "Watt service '{Service}' is {State}: answered {Method} {Path} with 503.")]
-    public static partial void ServiceUnavailable(ILogger logger, string service, ServiceState state, string method, string path);
+    [LoggerMessage(301, LogLevel.Warning, "Watt service '{Service}' is {State}: answered {Method} {Path} with 503, and {Held} other requests since the last such line (one line per 10 s).")]
+    public static partial void ServiceUnavailable(ILogger logger, string service, ServiceState state, string method, string path, long held);
 
     [LoggerMessage(302, LogLevel.Information, "Watt service '{Service}' rejected {Method} {Path} with {Status}: {Reason}")]
     public static partial void ClientRequestRejected(ILogger logger, string service, string method, string path, int status, string reason);

@@ -53,7 +53,11 @@ internal readonly record struct ServiceProblem(int Status, string Title, string 
         }
 
         var problem = Unavailable(service);
-        RuntimeLog.ServiceUnavailable(logger, service.Name, problem.State ?? ServiceState.Stopped, method, path);
+        if (service.UnavailableLog.Pass(out var held))
+        {
+            RuntimeLog.ServiceUnavailable(logger, service.Name, problem.State ?? ServiceState.Stopped, method, path, held);
+        }
+
         return problem;
     }
 

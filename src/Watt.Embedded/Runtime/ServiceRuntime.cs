@@ -17,6 +17,9 @@ internal sealed class ServiceRuntime
         Bulkhead = new ServiceBulkhead(concurrency ?? new ConcurrencyOptions());
     }
 
+    /// <summary>The 503 warnings of a service that is not running: one line per ten seconds, with a count.</summary>
+    public LogThrottle UnavailableLog { get; } = new(TimeSpan.FromSeconds(10));
+
     /// <summary>How many requests the service answers at once and how many wait (<see cref="ConcurrencyOptions"/>).</summary>
     public ServiceBulkhead Bulkhead { get; }
 

@@ -92,7 +92,14 @@ internal static class TelemetryRegistration
         {
             services.Remove(descriptor);
             services.TryAdd(ServiceDescriptor.Singleton(type, type));
-            services.AddSingleton<ILoggerFactory>(sp => new WattLoggerFactory((ILoggerFactory)sp.GetRequiredService(type), sp.GetRequiredService<LogRedaction>()));
+            services.AddSingleton<ILoggerFactory>(sp =>
+            {
+                var settings = unvalidated(sp);
+                return new WattLoggerFactory(
+                    (ILoggerFactory)sp.GetRequiredService(type),
+                    sp.GetRequiredService<LogRedaction>(),
+                    settings.Logging.MeshClientRequests ? null : new MeshClientLines(settings.MeshDomain));
+            });
         }
     }
 

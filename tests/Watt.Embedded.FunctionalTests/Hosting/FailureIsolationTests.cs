@@ -174,6 +174,15 @@ public sealed class FailureIsolationTests
         Assert.False(response.Headers.Contains("Retry-After"));
         Assert.Equal(3, host.Logs.GetSnapshot().Count(r => r.Id.Id == 102)); // first start + 2 restarts
         Assert.Single(host.Logs.GetSnapshot(), r => r.Id.Id == 104 && r.Level == LogLevel.Critical);
+
+        // Every request gets its 503; the warning is written once per 10 s with the count it stands for.
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await host.Client.GetAsync("/broken")).StatusCode);
+        }
+
+        var warning = Assert.Single(host.Logs.GetSnapshot(), r => r.Id.Id == 301);
+        Assert.Contains("and 0 other requests since the last such line", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -89,6 +89,32 @@ public sealed class LoggingTests
         Assert.Contains(lines, l => Scope(l, "WattService") == "host" && l.GetProperty("Category").GetString()!.StartsWith("Watt.Embedded.Hosting", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Mesh_calls_are_not_logged_per_request_by_the_client_unless_asked_and_other_calls_are(bool meshClientRequests)
+    {
+        await using var host = await KestrelHost.StartAsync(
+            b => b.AddWatt(w => w.AddService("pricing", map: app => app.MapGet("/", () => "9"))),
+            app =>
+            {
+                app.MapGet("/quote", (IHttpClientFactory clients) => clients.CreateClient().GetStringAsync("http://pricing.plt.local/"));
+                app.MapGet("/ping", () => "pong");
+                app.MapGet("/outside", (HttpContext c, IHttpClientFactory clients) => clients.CreateClient().GetStringAsync($"http://{c.Request.Host}/ping"));
+            },
+            new Dictionary<string, string?> { ["Watt:Logging:MeshClientRequests"] = meshClientRequests ? "true" : "false" });
+        int ClientLines() => host.Logs.GetSnapshot().Count(r => r.Category?.StartsWith("System.Net.Http.HttpClient", StringComparison.Ordinal) == true);
+
+        Assert.Equal("9", await host.Client.GetStringAsync("/quote"));
+        var meshLines = ClientLines();
+        Assert.Equal("pong", await host.Client.GetStringAsync("/outside"));
+        var otherLines = ClientLines() - meshLines;
+
+        Assert.Equal(meshClientRequests ? 4 : 0, meshLines); // start and end of the logical and the client handler
+        Assert.Equal(4, otherLines);
+        Assert.Contains(host.Logs.GetSnapshot(), r => r.Message.Contains("/ping", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Sensitive_query_parameters_are_redacted_in_every_request_line_the_hosts_included()
     {

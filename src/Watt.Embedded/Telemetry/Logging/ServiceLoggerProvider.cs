@@ -13,6 +13,7 @@ internal sealed class ServiceLoggerProvider : ILoggerProvider
     private readonly ILoggerFactory _hostFactory;
     private readonly WattLogScope _scope;
     private readonly LogRedaction? _redaction;
+    private readonly MeshClientLines? _meshLines;
 
     public ServiceLoggerProvider(ILoggerFactory hostFactory, string service, int worker)
     {
@@ -21,6 +22,7 @@ internal sealed class ServiceLoggerProvider : ILoggerProvider
         {
             _hostFactory = watt.Inner;
             _redaction = watt.Redaction;
+            _meshLines = watt.MeshLines;
         }
         else
         {
@@ -30,7 +32,8 @@ internal sealed class ServiceLoggerProvider : ILoggerProvider
         _scope = new WattLogScope(service, worker);
     }
 
-    public ILogger CreateLogger(string categoryName) => new WattLogger(_hostFactory.CreateLogger(categoryName), _scope, _redaction);
+    public ILogger CreateLogger(string categoryName) =>
+        new WattLogger(_hostFactory.CreateLogger(categoryName), _scope, _redaction, WattLoggerFactory.MeshLinesFor(_meshLines, categoryName));
 
     public void Dispose()
     {

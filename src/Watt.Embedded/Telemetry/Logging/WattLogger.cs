@@ -6,15 +6,20 @@ namespace Watt.Embedded.Telemetry.Logging;
 /// A logger of the host or of a service: every record is written inside the scope that names the service
 /// and the worker, and with the values of sensitive fields redacted.
 /// </summary>
-internal sealed class WattLogger(ILogger inner, WattLogScope scope, LogRedaction? redaction) : ILogger
+/// <param name="inner">The logger written to.</param>
+/// <param name="scope">The service and worker every record names.</param>
+/// <param name="redaction">What is redacted, or nothing.</param>
+/// <param name="meshLines">For the <c>IHttpClientFactory</c> categories when mesh calls are not logged per request; else <see langword="null"/>.</param>
+internal sealed class WattLogger(ILogger inner, WattLogScope scope, LogRedaction? redaction, MeshClientLines? meshLines = null) : ILogger
 {
-    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull =>
+        meshLines?.TrySilence(state) ?? inner.BeginScope(state);
 
-    public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
+    public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel) && (meshLines is null || !MeshClientLines.Silenced);
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (!inner.IsEnabled(logLevel))
+        if (!inner.IsEnabled(logLevel) || (meshLines is not null && MeshClientLines.Silenced))
         {
             return;
         }

@@ -16,6 +16,13 @@ public sealed class WattLoggingOptions
     public bool Requests { get; set; }
 
     /// <summary>
+    /// Whether <c>IHttpClientFactory</c>'s four per-request Information lines are written for mesh calls too (calls to
+    /// <c>*.plt.local</c>). Default false: Watt's metrics and spans cover mesh calls, and at load those lines were most
+    /// of a host's log volume. Calls to other hosts are logged either way.
+    /// </summary>
+    public bool MeshClientRequests { get; set; }
+
+    /// <summary>
     /// Names whose values never reach a log sink in clear text: a header, query or log field is redacted when
     /// its name contains one of these (case-insensitive). Configured names are added to the defaults
     /// <c>Authorization</c>, <c>Cookie</c> (and so <c>Set-Cookie</c>), <c>password</c>, <c>token</c>, <c>secret</c>.
