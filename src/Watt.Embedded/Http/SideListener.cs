@@ -46,6 +46,10 @@ internal sealed class SideListener : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection([new(WebHostDefaults.ServerUrlsKey, string.Empty)]); // the host's URLS (ASPNETCORE_URLS) are not this listener's
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logging);
+
+        // A port that cannot be bound is the caller's to report (naming its setting); the listener's own generic
+        // host would add "Hosting failed to start", an error about the application, which did start.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.WebHost.ConfigureKestrel(k => k.Listen(address, port));
         builder.Services.AddSingleton<IHostLifetime, DetachedHostLifetime>();
         var app = builder.Build();

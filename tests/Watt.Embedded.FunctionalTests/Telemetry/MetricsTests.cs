@@ -218,6 +218,8 @@ public sealed class MetricsTests
         var error = Assert.Single(host.Logs.GetSnapshot(), r => r.Id.Id == 801);
         Assert.Equal(LogLevel.Error, error.Level);
         Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Logs.GetSnapshot(), r => r.Message.Contains("Hosting failed to start", StringComparison.Ordinal)); // the host did start
+        Assert.Single(host.Logs.GetSnapshot(), r => r.Level >= LogLevel.Error); // one error, Watt's, naming the key
     }
 
     [Fact]
