@@ -118,18 +118,14 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
     {
         await _metricsEndpoint.StartAsync(cancellationToken).ConfigureAwait(false);
         var threadPool = _options.Value.ThreadPool;
-        if (threadPool.ReserveForServices)
-        {
-            ThreadPoolReserve.Apply(_startOrder, _logger);
-        }
-
         var metrics = _telemetry.Metrics;
         _threadPoolWatch = new ThreadPoolWatch(
             () => _startOrder as IReadOnlyCollection<ServiceRuntime> ?? [.. _startOrder],
             threadPool.StarvationThreshold,
             _logger,
             metrics is null ? null : metrics.SetThreadPoolQueueDelay,
-            metrics is null ? null : metrics.RecordStarvationIncident);
+            metrics is null ? null : metrics.RecordStarvationIncident,
+            threadPool.ReserveForServices ? ThreadPoolReserve.For(_startOrder, _logger) : null);
         _threadPoolWatch.Start();
         await _ingress.StartAsync(_options.Value.Mesh.Ingress, cancellationToken).ConfigureAwait(false);
         await WarnOfUnprotectedMountsAsync().ConfigureAwait(false);

@@ -5,9 +5,10 @@ public sealed class ThreadPoolOptions
 {
     /// <summary>
     /// Whether Watt raises the thread pool's minimum of worker threads to the processor count plus the
-    /// <see cref="ConcurrencyOptions.MaxConcurrentRequests"/> of every in-process service (never lowering it), so
-    /// that the threads a service that blocks them can hold are made at once instead of one or two a second, and
-    /// the other services keep theirs. Default <see langword="true"/>. The threads are made only when needed.
+    /// <see cref="ConcurrencyOptions.MaxConcurrentRequests"/> of every service as soon as work waits a quarter second
+    /// for a thread, so that the threads a service that blocks them can hold are made at once instead of one or two a
+    /// second and the other services keep theirs; the minimum goes back after 30 calm seconds (a minimum kept high
+    /// makes the pool run more threads than cores under ordinary load). Default <see langword="true"/>.
     /// </summary>
     public bool ReserveForServices { get; set; } = true;
 

@@ -15,6 +15,8 @@ namespace Watt.Embedded.Runtime;
 internal sealed partial class ThreadPoolWatch : IDisposable
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan ReserveAfter = TimeSpan.FromMilliseconds(250); // a wait this long raises the reserve
+    private static readonly TimeSpan CalmBeforeRestore = TimeSpan.FromSeconds(30);
     private const int CalmProbesToEnd = 4;
 
     private readonly Func<IReadOnlyCollection<ServiceRuntime>> _services;
@@ -28,8 +30,12 @@ internal sealed partial class ThreadPoolWatch : IDisposable
     private TimeSpan _lastWait;
     private int _disposed;
 
-    public ThreadPoolWatch(Func<IReadOnlyCollection<ServiceRuntime>> services, TimeSpan threshold, ILogger logger, Action<double>? delay, Action? incident)
+    private readonly ThreadPoolReserve? _reserve;
+    private long _lastPressure;
+
+    public ThreadPoolWatch(Func<IReadOnlyCollection<ServiceRuntime>> services, TimeSpan threshold, ILogger logger, Action<double>? delay, Action? incident, ThreadPoolReserve? reserve = null)
     {
+        _reserve = reserve;
         _services = services;
         _threshold = threshold;
         _logger = logger;
@@ -57,6 +63,7 @@ internal sealed partial class ThreadPoolWatch : IDisposable
                 // The last probe ran: judge its wait, then send the next.
                 var wait = _lastWait;
                 _delay?.Invoke(wait.TotalSeconds);
+                Reserve(wait);
                 if (Starved)
                 {
                     busiest = Busier(busiest, Busiest());
@@ -75,6 +82,7 @@ internal sealed partial class ThreadPoolWatch : IDisposable
 
             var waiting = Stopwatch.GetElapsedTime(queuedAt);
             _delay?.Invoke(waiting.TotalSeconds);
+            Reserve(waiting);
             if (waiting > longest)
             {
                 longest = waiting;
@@ -95,6 +103,26 @@ internal sealed partial class ThreadPoolWatch : IDisposable
                 ThreadPool.GetMinThreads(out var minimum, out _);
                 Began(_logger, (long)waiting.TotalMilliseconds, ThreadPool.ThreadCount, minimum, ThreadPool.PendingWorkItemCount, busiest.Text);
             }
+        }
+    }
+
+    // Raises the reserve as soon as work waits for threads; puts it back after a calm half minute.
+    private void Reserve(TimeSpan wait)
+    {
+        if (_reserve is null)
+        {
+            return;
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        if (wait >= ReserveAfter)
+        {
+            _lastPressure = now;
+            _reserve.Raise();
+        }
+        else if (_reserve.Raised && Stopwatch.GetElapsedTime(_lastPressure, now) >= CalmBeforeRestore)
+        {
+            _reserve.Restore();
         }
     }
 
@@ -134,6 +162,8 @@ internal sealed partial class ThreadPoolWatch : IDisposable
         {
             _thread.Join(TimeSpan.FromSeconds(1));
         }
+
+        _reserve?.Restore();
     }
 
     [LoggerMessage(121, LogLevel.Warning, "Thread pool starvation: a work item waited {WaitMs} ms for a thread ({Threads} threads, minimum {Minimum}, {Pending} work items waiting). Requests of every service wait with it. Busiest services: {Busiest}. Code that blocks threads (.Result, .Wait(), Thread.Sleep, synchronous I/O) is the usual cause; lower that service's Concurrency:MaxConcurrentRequests to bound what it can hold.")]

@@ -17,8 +17,28 @@ namespace Watt.Embedded.FunctionalTests.Runtime;
 [Collection(nameof(ThreadPoolCollection))]
 public sealed class ThreadPoolTests
 {
+    /// <summary>Queues more blocking work than the pool may have threads (its maximum capped for the time), so work waits.</summary>
+    private static async Task StarveAsync(Func<Task> whileStarved)
+    {
+        ThreadPool.GetMaxThreads(out var maxWorkers, out var maxCompletion);
+        try
+        {
+            Assert.True(ThreadPool.SetMaxThreads(Math.Max(ThreadPool.ThreadCount, 24) + 8, maxCompletion));
+            for (var i = ThreadPool.ThreadCount + 40; i > 0; i--)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static _ => Thread.Sleep(1000), (object?)null);
+            }
+
+            await whileStarved();
+        }
+        finally
+        {
+            ThreadPool.SetMaxThreads(maxWorkers, maxCompletion);
+        }
+    }
+
     [Fact]
-    public async Task The_pool_keeps_a_thread_ready_for_every_request_the_services_may_answer_at_once()
+    public async Task When_work_waits_for_threads_the_pool_keeps_one_ready_for_every_request_the_services_may_answer()
     {
         ThreadPool.GetMinThreads(out var workers, out var completion);
         try
@@ -26,13 +46,25 @@ public sealed class ThreadPoolTests
             Assert.True(ThreadPool.SetMinThreads(Environment.ProcessorCount, completion));
             await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w =>
             {
-                w.AddService("first", map: app => app.MapGet("/", () => "1")).WithConcurrencyLimit(300);
-                w.AddService("second", map: app => app.MapGet("/", () => "2")).WithConcurrencyLimit(211);
+                w.AddService("first", map: app => app.MapGet("/", () => "1")).WithConcurrencyLimit(5);
+                w.AddService("second", map: app => app.MapGet("/", () => "2")).WithConcurrencyLimit(3);
                 w.AddService("unlimited", map: app => app.MapGet("/", () => "3")).WithConcurrencyLimit(0);
             }));
 
-            ThreadPool.GetMinThreads(out var reserved, out _);
-            Assert.Equal(Environment.ProcessorCount + 300 + 211, reserved);
+            // Calm: the minimum is left alone (a high one makes the pool run more threads than cores under load).
+            await Task.Delay(600);
+            ThreadPool.GetMinThreads(out var calm, out _);
+            Assert.Equal(Environment.ProcessorCount, calm);
+
+            await StarveAsync(() => Eventually.TrueAsync(
+                () =>
+                {
+                    ThreadPool.GetMinThreads(out var reserved, out _);
+                    return reserved == Environment.ProcessorCount + 5 + 3;
+                },
+                "the minimum is raised to the processor count plus the services' limits",
+                timeoutMs: 10000));
+            Assert.Contains(host.Logs.GetSnapshot(), r => r.Id.Id == 120);
         }
         finally
         {
@@ -48,11 +80,13 @@ public sealed class ThreadPoolTests
         {
             Assert.True(ThreadPool.SetMinThreads(Environment.ProcessorCount, completion));
             await using var host = await KestrelHost.StartAsync(
-                b => b.AddWatt(w => w.AddService("first", map: app => app.MapGet("/", () => "1"))),
+                b => b.AddWatt(w => w.AddService("first", map: app => app.MapGet("/", () => "1")).WithConcurrencyLimit(5)),
                 settings: new Dictionary<string, string?> { ["Watt:ThreadPool:ReserveForServices"] = "false" });
 
+            await StarveAsync(() => Task.Delay(1500));
             ThreadPool.GetMinThreads(out var minimum, out _);
             Assert.Equal(Environment.ProcessorCount, minimum);
+            Assert.DoesNotContain(host.Logs.GetSnapshot(), r => r.Id.Id == 120);
         }
         finally
         {
