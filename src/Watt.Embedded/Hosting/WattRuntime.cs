@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -120,7 +122,7 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
         var threadPool = _options.Value.ThreadPool;
         var metrics = _telemetry.Metrics;
         _threadPoolWatch = new ThreadPoolWatch(
-            () => _startOrder as IReadOnlyCollection<ServiceRuntime> ?? [.. _startOrder],
+            _startOrder,
             threadPool.StarvationThreshold,
             _logger,
             metrics is null ? null : metrics.SetThreadPoolQueueDelay,
@@ -147,7 +149,7 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
 
         var metrics = _options.Value.Metrics;
         (string, WattServiceOptions)? scrape = metrics.Path is { } path && Telemetry.Metrics.MetricsEndpoint.IsServed(metrics, _hostServices)
-            ? (path, new WattServiceOptions { AuthorizationPolicy = metrics.AuthorizationPolicy, AllowAnonymous = metrics.AllowAnonymous })
+            ? (path, Mounting.MountAuthorization.MetricsAccess(metrics))
             : null;
         return Mounting.UnprotectedMounts.WarnAsync(_hostServices, marker, _startOrder, scrape, _logger);
     }
@@ -202,8 +204,7 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
                     }
 
                     MeshServices.AddTo(services, _ => _mesh, definition.Name);
-                    Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<
-                        Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, SchemelessAuthorizationResultHandler>(services);
+                    services.TryAddSingleton<IAuthorizationMiddlewareResultHandler, SchemelessAuthorizationResultHandler>();
                     services.AddSingleton<IMeshIngress>(_ingress);
                     services.AddSingleton(new WattServiceInfo(definition.Name, index, workers.Length, options.Mount, options.Host));
                     _telemetry.AddTo(services, definition.Name, index);

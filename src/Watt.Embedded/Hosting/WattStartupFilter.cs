@@ -35,7 +35,7 @@ internal sealed class WattStartupFilter(WattPipelineMarker marker) : IStartupFil
         if (metricsPath is not null)
         {
             // The same rules as a mount: the metrics' policy, else the host's fallback policy, checked here.
-            var access = new Runtime.WattServiceOptions { AuthorizationPolicy = options.Metrics.AuthorizationPolicy, AllowAnonymous = options.Metrics.AllowAnonymous };
+            var access = MountAuthorization.MetricsAccess(options.Metrics);
             var policies = services.GetService<Microsoft.AspNetCore.Authorization.IAuthorizationPolicyProvider>();
             app.Map(metricsPath, scrape =>
             {

@@ -45,6 +45,10 @@ internal static class MountAuthorization
             : AuthorizeCoreAsync(context, service, lookup);
     }
 
+    /// <summary>The access rules of metrics served on a path of the host's listener, in the shape a mount's take.</summary>
+    public static WattServiceOptions MetricsAccess(Telemetry.Metrics.WattMetricsOptions metrics) =>
+        new() { AuthorizationPolicy = metrics.AuthorizationPolicy, AllowAnonymous = metrics.AllowAnonymous };
+
     private static async Task<AuthorizationPolicy?> DefaultPolicyAsync(IAuthorizationPolicyProvider policies) =>
         await policies.GetDefaultPolicyAsync().ConfigureAwait(false);
 

@@ -38,8 +38,8 @@ internal static partial class RuntimeLog
     [LoggerMessage(302, LogLevel.Information, "Watt service '{Service}' rejected {Method} {Path} with {Status}: {Reason}")]
     public static partial void ClientRequestRejected(ILogger logger, string service, string method, string path, int status, string reason);
 
-    [LoggerMessage(303, LogLevel.Warning, "Watt service '{Service}' is answering as many requests as it may ({Limit}) and its queue ({QueueLimit}) is full: answered {Method} {Path} with 503, as every request it refuses until it catches up (counted in watt_service_rejected_requests_total, logged again after 30 quiet seconds). Raise Watt:Services:{Service}:Concurrency:MaxConcurrentRequests if the service is asynchronous and this is its normal load.")]
-    public static partial void ServiceOverloaded(ILogger logger, string service, int limit, int queueLimit, string method, string path);
+    [LoggerMessage(303, LogLevel.Warning, "Watt service '{Service}' is answering as many requests as it may ({Limit}) and its queue ({QueueLimit}) is full: answered {Method} {Path} with 503, and {Held} other requests since the last such line (one line per 30 s; counted in watt_service_rejected_requests_total). Raise Watt:Services:{Service}:Concurrency:MaxConcurrentRequests if the service is asynchronous and this is its normal load.")]
+    public static partial void ServiceOverloaded(ILogger logger, string service, int limit, int queueLimit, string method, string path, long held);
 
     [LoggerMessage(500, LogLevel.Warning, "Mesh call from '{Caller}' to '{Service}' denied by Watt:Mesh:Deny.")]
     public static partial void CallDenied(ILogger logger, string caller, string service);

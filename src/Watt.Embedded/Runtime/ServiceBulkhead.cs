@@ -9,11 +9,7 @@ namespace Watt.Embedded.Runtime;
 /// </summary>
 internal sealed class ServiceBulkhead : IDisposable
 {
-    // One warning per incident: a rejection that comes this long after the last one starts a new incident.
-    private static readonly long QuietTicks = TimeSpan.FromSeconds(30).Ticks;
-
     private readonly ConcurrencyLimiter? _limiter;
-    private long _lastRejection = long.MinValue;
     private long _rejected;
 
     public ServiceBulkhead(ConcurrencyOptions options)
@@ -36,9 +32,6 @@ internal sealed class ServiceBulkhead : IDisposable
 
     /// <summary>Requests that may wait for a turn.</summary>
     public int QueueLimit { get; }
-
-    /// <summary>Requests holding a permit now (0 when there is no limit: nothing is counted).</summary>
-    public long InFlight => _limiter?.GetStatistics() is { } statistics ? Limit - statistics.CurrentAvailablePermits : 0;
 
     /// <summary>Requests waiting for a permit now.</summary>
     public long Queued => _limiter?.GetStatistics()?.CurrentQueuedCount ?? 0;
@@ -72,7 +65,7 @@ internal sealed class ServiceBulkhead : IDisposable
 
     /// <summary>
     /// Takes a permit, waiting in the queue for one if needed; a lease that is not acquired means the queue is full
-    /// (answer <see cref="ServiceProblem.Overloaded"/>). <see langword="null"/> when there is no limit.
+    /// (answer <see cref="ServiceProblem.Overloaded"/>). Only when <see cref="IsLimited"/>.
     /// </summary>
     public ValueTask<RateLimitLease> EnterAsync(CancellationToken cancellationToken) =>
         _limiter!.AcquireAsync(1, cancellationToken);
@@ -80,16 +73,14 @@ internal sealed class ServiceBulkhead : IDisposable
     /// <summary>Whether the limit applies (there is one).</summary>
     public bool IsLimited => _limiter is not null;
 
-    /// <summary>
-    /// Counts a refused request; <see langword="true"/> for the first of an incident (none in the 30 seconds before),
-    /// which is the one to log.
-    /// </summary>
-    public bool CountRejection()
+    /// <summary>The warnings of refused requests: one line per 30 seconds of refusals, with a count.</summary>
+    public LogThrottle RejectionLog { get; } = new(TimeSpan.FromSeconds(30));
+
+    /// <summary>Counts a refused request; <see langword="true"/> when it is to be logged (see <see cref="RejectionLog"/>).</summary>
+    public bool CountRejection(out long held)
     {
         Interlocked.Increment(ref _rejected);
-        var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
-        var last = Interlocked.Exchange(ref _lastRejection, now);
-        return last == long.MinValue || now - last > QuietTicks;
+        return RejectionLog.Pass(out held);
     }
 
     public void Dispose() => _limiter?.Dispose();

@@ -37,16 +37,16 @@ internal readonly record struct ServiceProblem(int Status, string Title, string 
         TimeSpan.FromSeconds(1));
 
     /// <summary>
-    /// The answer for a lease that holds no worker: <see cref="Overloaded"/> or <see cref="Unavailable"/>. Counts and
-    /// (once per incident) logs a refusal of the concurrency limit.
+    /// The answer for a lease that holds no worker: <see cref="Overloaded"/> or <see cref="Unavailable"/>. Counts it and
+    /// logs it through the service's throttles (a line per window, with the count it stands for).
     /// </summary>
     public static ServiceProblem For(in WorkerLease lease, ServiceRuntime service, Microsoft.Extensions.Logging.ILogger logger, string method, string path)
     {
         if (lease.IsOverloaded)
         {
-            if (service.Bulkhead.CountRejection())
+            if (service.Bulkhead.CountRejection(out var refused))
             {
-                RuntimeLog.ServiceOverloaded(logger, service.Name, service.Bulkhead.Limit, service.Bulkhead.QueueLimit, method, path);
+                RuntimeLog.ServiceOverloaded(logger, service.Name, service.Bulkhead.Limit, service.Bulkhead.QueueLimit, method, path, refused);
             }
 
             return Overloaded(service);

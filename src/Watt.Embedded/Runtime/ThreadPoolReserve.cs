@@ -29,9 +29,6 @@ internal sealed partial class ThreadPoolReserve
     /// <summary>Whether the minimum is raised now.</summary>
     public bool Raised { get; private set; }
 
-    /// <summary>The minimum the reserve raises the pool to: the processor count plus every service's limit.</summary>
-    public int Target => _target;
-
     /// <summary>The reserve of <paramref name="services"/>.</summary>
     public static ThreadPoolReserve For(IEnumerable<ServiceRuntime> services, ILogger logger)
     {
@@ -44,7 +41,7 @@ internal sealed partial class ThreadPoolReserve
         return new ThreadPoolReserve((int)Math.Min(wanted, Ceiling), logger);
     }
 
-    /// <summary>Raises the pool's minimum of worker threads to <see cref="Target"/> (never lowers it).</summary>
+    /// <summary>Raises the pool's minimum of worker threads to the processor count plus every service's limit (never lowers it).</summary>
     public void Raise()
     {
         if (Raised)

@@ -19,7 +19,7 @@ internal sealed partial class ThreadPoolWatch : IDisposable
     private static readonly TimeSpan CalmBeforeRestore = TimeSpan.FromSeconds(30);
     private const int CalmProbesToEnd = 4;
 
-    private readonly Func<IReadOnlyCollection<ServiceRuntime>> _services;
+    private readonly IReadOnlyCollection<ServiceRuntime> _services;
     private readonly TimeSpan _threshold;
     private readonly ILogger _logger;
     private readonly Action<double>? _delay;
@@ -33,7 +33,7 @@ internal sealed partial class ThreadPoolWatch : IDisposable
     private readonly ThreadPoolReserve? _reserve;
     private long _lastPressure;
 
-    public ThreadPoolWatch(Func<IReadOnlyCollection<ServiceRuntime>> services, TimeSpan threshold, ILogger logger, Action<double>? delay, Action? incident, ThreadPoolReserve? reserve = null)
+    public ThreadPoolWatch(IReadOnlyCollection<ServiceRuntime> services, TimeSpan threshold, ILogger logger, Action<double>? delay, Action? incident, ThreadPoolReserve? reserve = null)
     {
         _reserve = reserve;
         _services = services;
@@ -137,7 +137,7 @@ internal sealed partial class ThreadPoolWatch : IDisposable
     // and how many requests the services hold in all.
     private (long Load, string Text) Busiest()
     {
-        var services = _services()
+        var services = _services
             .Select(s => (s.Name, InFlight: s.InFlight, Queued: s.Bulkhead.Queued))
             .Where(s => s.InFlight + s.Queued > 0)
             .OrderByDescending(s => s.InFlight + s.Queued)

@@ -81,10 +81,11 @@ internal static class TelemetryRegistration
             services.AddRedaction(r => r.SetFallbackRedactor<MaskingRedactor>());
         }
 
-        // Built from the configure actions alone: a logger factory must not fail on Watt's validation,
+        // Built from the configure actions alone, read once: a logger factory must not fail on Watt's validation,
         // which reports a bad setting at start-up with its key.
+        services.TryAddSingleton(sp => new UnvalidatedSettings(unvalidated(sp)));
         services.TryAddSingleton(sp => new LogRedaction(
-            new SensitiveNames(unvalidated(sp).Logging.Redact),
+            new SensitiveNames(sp.GetRequiredService<UnvalidatedSettings>().Value.Logging.Redact),
             sp.GetRequiredService<IRedactorProvider>()));
 
         var descriptor = services.LastOrDefault(d => d.ServiceType == typeof(ILoggerFactory) && !d.IsKeyedService);
@@ -94,7 +95,7 @@ internal static class TelemetryRegistration
             services.TryAdd(ServiceDescriptor.Singleton(type, type));
             services.AddSingleton<ILoggerFactory>(sp =>
             {
-                var settings = unvalidated(sp);
+                var settings = sp.GetRequiredService<UnvalidatedSettings>().Value;
                 return new WattLoggerFactory(
                     (ILoggerFactory)sp.GetRequiredService(type),
                     sp.GetRequiredService<LogRedaction>(),
@@ -157,4 +158,7 @@ internal static class TelemetryRegistration
             }
         });
     }
+
+    /// <summary>The telemetry settings from the configure actions alone (see <c>AddLogging</c>), read once per container.</summary>
+    private sealed record UnvalidatedSettings(TelemetrySettings Value);
 }

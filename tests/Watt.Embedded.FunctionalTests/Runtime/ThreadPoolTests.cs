@@ -133,27 +133,16 @@ public sealed class ThreadPoolTests
             // The service holds 20 threads for three seconds; meanwhile more work than the pool may have threads arrives,
             // each item holding its thread too: the pool's queue waits. The pool's maximum is capped for the time, as
             // it otherwise makes threads for blocked ones at a rate that depends on everything else the process runs.
-            ThreadPool.GetMaxThreads(out var maxWorkers, out var maxCompletion);
-            try
+            entered = 0;
+            var requests = Enumerable.Range(0, 20).Select(_ => client.GetAsync("/hog/?ms=3000")).ToList();
+            await Eventually.TrueAsync(() => Volatile.Read(ref entered) == 20, "the service holds 20 threads");
+            await StarveAsync(async () =>
             {
-                entered = 0;
-                var requests = Enumerable.Range(0, 20).Select(_ => client.GetAsync("/hog/?ms=3000")).ToList();
-                await Eventually.TrueAsync(() => Volatile.Read(ref entered) == 20, "the service holds 20 threads");
-                Assert.True(ThreadPool.SetMaxThreads(Math.Max(ThreadPool.ThreadCount, 24) + 8, maxCompletion));
-                for (var i = ThreadPool.ThreadCount + 40; i > 0; i--)
-                {
-                    ThreadPool.UnsafeQueueUserWorkItem(static _ => Thread.Sleep(1000), (object?)null);
-                }
-
                 foreach (var request in requests)
                 {
                     Assert.Equal(HttpStatusCode.OK, (await request).StatusCode);
                 }
-            }
-            finally
-            {
-                ThreadPool.SetMaxThreads(maxWorkers, maxCompletion);
-            }
+            });
 
             await Eventually.TrueAsync(() => Ended() > ended && Began() == Ended(), "the incident's end is logged", timeoutMs: 30000, details: () => $"began {began}->{Began()}, ended {ended}->{Ended()}, threads {ThreadPool.ThreadCount}, pending {ThreadPool.PendingWorkItemCount}: " + string.Join(" / ", host.Logs.GetSnapshot().Where(r => r.Id.Id is 121 or 122).Select(r => r.Message)));
             var warnings = host.Logs.GetSnapshot().Where(r => r.Id.Id == 121).Skip(began).ToList();

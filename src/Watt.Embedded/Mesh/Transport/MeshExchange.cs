@@ -1,7 +1,9 @@
 using System.IO.Pipelines;
 using System.Net;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.ObjectPool;
@@ -104,7 +106,7 @@ internal sealed class MeshExchange
     /// <param name="user">The user the caller passes with the call (a copy becomes the service's <c>HttpContext.User</c>), or none.</param>
     /// <param name="cancellationToken">The caller's cancellation: it aborts the service's request.</param>
     public static Task<HttpResponseMessage> SendAsync(
-        WorkerLease lease, HttpRequestMessage request, ILogger logger, string service, IWattCallerFeature caller, System.Security.Claims.ClaimsPrincipal? user, CancellationToken cancellationToken)
+        WorkerLease lease, HttpRequestMessage request, ILogger logger, string service, IWattCallerFeature caller, ClaimsPrincipal? user, CancellationToken cancellationToken)
     {
         var exchange = Pool.Get();
         exchange.Begin(request, logger, service, cancellationToken);
@@ -113,8 +115,7 @@ internal sealed class MeshExchange
         if (user is not null)
         {
             // A copy: nothing the called service adds to its user reaches the caller's.
-            exchange._features[typeof(Microsoft.AspNetCore.Http.Features.Authentication.IHttpAuthenticationFeature)] =
-                new Microsoft.AspNetCore.Http.Features.Authentication.HttpAuthenticationFeature { User = user.Clone() };
+            exchange._features[typeof(IHttpAuthenticationFeature)] = new HttpAuthenticationFeature { User = user.Clone() };
         }
 
         exchange.StartRequestBody();

@@ -37,18 +37,30 @@ internal sealed class MeshClientLines(string meshDomain)
                 && Uri.TryCreate(text, UriKind.Absolute, out var uri)
                 && uri.Host.EndsWith(_suffix, StringComparison.OrdinalIgnoreCase))
             {
+                if (InMeshCall.Value)
+                {
+                    return Restore.Nothing; // a mesh call made inside one: the outer call ends the silence
+                }
+
                 InMeshCall.Value = true;
-                return Restore.Instance;
+                return Restore.Silence;
             }
         }
 
         return null;
     }
 
-    private sealed class Restore : IDisposable
+    private sealed class Restore(bool ends) : IDisposable
     {
-        public static readonly Restore Instance = new();
+        public static readonly Restore Silence = new(ends: true);
+        public static readonly Restore Nothing = new(ends: false);
 
-        public void Dispose() => InMeshCall.Value = false;
+        public void Dispose()
+        {
+            if (ends)
+            {
+                InMeshCall.Value = false;
+            }
+        }
     }
 }
