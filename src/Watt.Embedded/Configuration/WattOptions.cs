@@ -32,6 +32,9 @@ public sealed class WattOptions
     /// <summary>OpenTelemetry tracing across the host, every service and every mesh hop.</summary>
     public Telemetry.Tracing.WattTracingOptions Tracing { get; set; } = new();
 
+    /// <summary>Health endpoints (<c>/health/live</c>, <c>/health/ready</c>) and the replacement of unhealthy workers.</summary>
+    public Health.WattHealthOptions Health { get; set; } = new();
+
     /// <summary>Prometheus metrics of the host and every service.</summary>
     public Telemetry.Metrics.WattMetricsOptions Metrics { get; set; } = new();
 }

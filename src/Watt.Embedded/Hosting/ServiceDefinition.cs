@@ -40,6 +40,9 @@ internal sealed class ServiceDefinition
 
     public int Workers { get; set; } = 1;
 
+    /// <summary>Whether the host is ready without this service.</summary>
+    public bool Optional { get; set; }
+
     /// <summary>See <see cref="WattServiceOptions.AuthorizationPolicy"/>.</summary>
     public string? AuthorizationPolicy { get; set; }
 

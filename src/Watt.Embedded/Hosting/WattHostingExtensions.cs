@@ -99,6 +99,11 @@ public static class WattHostingExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<WattTelemetry>()));
         MeshServices.AddTo(services, sp => sp.GetRequiredService<MeshShared>(), ServiceRouter.HostCaller);
+        services.AddSingleton(sp => new Watt.Embedded.Health.HealthEndpoints(
+            sp.GetRequiredService<ServiceRouter>(), sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<IOptions<WattOptions>>().Value.Health));
+        services.AddSingleton<Watt.Embedded.Telemetry.Metrics.IMetricsListenerRoutes>(sp => sp.GetRequiredService<Watt.Embedded.Health.HealthEndpoints>());
+        services.AddHealthChecks(); // the host's own checks see one check per Watt service (watt:NAME)
+        services.AddSingleton<IConfigureOptions<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckServiceOptions>, WattHealthCheckRegistration>();
         services.AddSingleton<WattRuntime>();
         Watt.Embedded.InProcess.PartsChange.AddTo(services); // hosted apps' MVC parts leave the host's (ApplicationParts)
         services.AddHostedService(sp => sp.GetRequiredService<WattRuntime>());

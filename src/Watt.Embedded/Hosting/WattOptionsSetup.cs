@@ -24,6 +24,7 @@ internal sealed class WattOptionsSetup(ServiceRegistry registry, IConfiguration 
                 Workers = definition.Workers,
                 AuthorizationPolicy = definition.AuthorizationPolicy,
                 AllowAnonymous = definition.AllowAnonymous,
+                Optional = definition.Optional,
                 Concurrency = definition.Concurrency is { } limit ? new ConcurrencyOptions { MaxConcurrentRequests = limit.MaxConcurrentRequests, RequestQueueLimit = limit.RequestQueueLimit } : null,
                 DependsOn = [.. definition.DependsOn],
             };
@@ -39,6 +40,7 @@ internal sealed class WattOptionsSetup(ServiceRegistry registry, IConfiguration 
         section.GetSection(nameof(WattOptions.Logging)).Bind(options.Logging);
         section.GetSection(nameof(WattOptions.Tracing)).Bind(options.Tracing);
         section.GetSection(nameof(WattOptions.Metrics)).Bind(options.Metrics);
+        section.GetSection(nameof(WattOptions.Health)).Bind(options.Health);
         foreach (var child in section.GetSection(nameof(WattOptions.Services)).GetChildren())
         {
             if (!options.Services.TryGetValue(child.Key, out var service))

@@ -34,6 +34,7 @@ internal sealed class WattOptionsValidator(
             errors.Add($"{Root}:ThreadPool:StarvationThreshold must be greater than zero (was {options.ThreadPool.StarvationThreshold}).");
         }
 
+        Health.HealthOptionsValidator.Validate($"{Root}:{nameof(WattOptions.Health)}", options.Health, errors);
         ValidateUnknownKeys(errors);
 
         foreach (var (serviceName, service) in options.Services)

@@ -40,6 +40,7 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
     private string[] _hostedApps = []; // the assemblies of the apps added with AddAspNetCoreApp
     private IReadOnlyList<ServiceRuntime> _startOrder = [];
     private ThreadPoolWatch? _threadPoolWatch;
+    private Health.UnhealthyWorkerMonitor? _healthMonitor;
 
     public WattRuntime(
         IOptions<WattOptions> options,
@@ -135,7 +136,13 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
         {
             await service.StartAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        _healthMonitor = new Health.UnhealthyWorkerMonitor(_router, _options.Value.Health, _time, _loggerFactory.CreateLogger("Watt.Embedded.Health"));
+        _healthMonitor.Start();
     }
+
+    /// <summary>Runs the unhealthy-worker monitor once now (tests; the monitor runs every Watt:Health:CheckInterval).</summary>
+    internal Task CheckHealthOnceAsync(CancellationToken cancellationToken) => _healthMonitor?.CheckOnceAsync(cancellationToken) ?? Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -154,8 +161,15 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
         return Mounting.UnprotectedMounts.WarnAsync(_hostServices, marker, _startOrder, scrape, _logger);
     }
 
-    /// <summary>Stops the thread-pool watch of a host that was disposed without stopping.</summary>
-    public void Dispose() => _threadPoolWatch?.Dispose();
+    /// <summary>Stops the thread-pool watch of a host that was disposed without stopping, and frees the services' change gates.</summary>
+    public void Dispose()
+    {
+        _threadPoolWatch?.Dispose();
+        foreach (var service in _startOrder)
+        {
+            service.Dispose();
+        }
+    }
 
     /// <summary>
     /// Stops the services in reverse order before the host's own hosted services stop (the mirror of the
@@ -163,6 +177,11 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
     /// </summary>
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
+        if (_healthMonitor is { } monitor)
+        {
+            await monitor.DisposeAsync().ConfigureAwait(false);
+        }
+
         for (var i = _startOrder.Count - 1; i >= 0; i--)
         {
             await _startOrder[i].StopAsync(cancellationToken).ConfigureAwait(false);
@@ -187,10 +206,8 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
         var overlay = ServiceConfigurationOverlay.For(_configuration, definition.Name, definition.IsWattKey);
         var restart = options.Restart ?? hostRestart;
         var logger = _loggerFactory.CreateLogger($"Watt.Embedded.Hosting.{definition.Name}");
-        var workers = new WorkerRuntime[options.Workers];
-        for (var i = 0; i < workers.Length; i++)
+        WorkerRuntime CreateWorker(int index, int count)
         {
-            var index = i;
             var context = new ServiceHostContext(
                 definition.Name, index, _environment, _configuration, overlay, _loggerFactory, overrides, _hostOptions.Value.ShutdownTimeout, _options.Value.Mesh.Domain.Trim('.'),
                 services =>
@@ -206,14 +223,17 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
                     MeshServices.AddTo(services, _ => _mesh, definition.Name);
                     services.TryAddSingleton<IAuthorizationMiddlewareResultHandler, SchemelessAuthorizationResultHandler>();
                     services.AddSingleton<IMeshIngress>(_ingress);
-                    services.AddSingleton(new WattServiceInfo(definition.Name, index, workers.Length, options.Mount, options.Host));
+                    services.AddSingleton(new WattServiceInfo(definition.Name, index, count, options.Mount, options.Host));
                     _telemetry.AddTo(services, definition.Name, index);
                 });
-            var factory = definition.Kind is { } kind ? new KindHostFactory(kind, WorkerContext(definition, options, index, workers.Length, context.MeshDomain)) : definition.Factory!;
-            workers[i] = new WorkerRuntime(factory, context, restart, _time, logger, _telemetry.Metrics);
+            var factory = definition.Kind is { } kind ? new KindHostFactory(kind, WorkerContext(definition, options, index, count, context.MeshDomain)) : definition.Factory!;
+            return new WorkerRuntime(factory, context, restart, _time, logger, _telemetry.Metrics);
         }
 
-        return new ServiceRuntime(definition.Name, options, workers, options.Concurrency ?? _options.Value.Concurrency);
+        return new ServiceRuntime(definition.Name, options, CreateWorker, options.Concurrency ?? _options.Value.Concurrency)
+        {
+            DrainTimeout = _hostOptions.Value.ShutdownTimeout,
+        };
     }
 
     private WattWorkerContext WorkerContext(ServiceDefinition definition, WattServiceOptions options, int index, int workers, string meshDomain) => new(

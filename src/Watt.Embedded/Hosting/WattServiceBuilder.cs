@@ -82,6 +82,16 @@ public sealed class WattServiceBuilder
         return this;
     }
 
+    /// <summary>
+    /// Marks the service optional: the host is ready (<c>/health/ready</c> answers 200) even while it does not run;
+    /// configuration (<c>Watt:Services:&lt;name&gt;:Optional</c>) overrides it.
+    /// </summary>
+    public WattServiceBuilder AsOptional()
+    {
+        _definition.Optional = true;
+        return this;
+    }
+
     /// <summary>Starts the service after the named services (and stops it before them).</summary>
     /// <param name="services">Names of other services of this host.</param>
     public WattServiceBuilder DependsOn(params string[] services)

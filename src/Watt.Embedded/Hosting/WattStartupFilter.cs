@@ -32,6 +32,11 @@ internal sealed class WattStartupFilter(WattPipelineMarker marker) : IStartupFil
             app.Use(inner => new HostServerSpanMiddleware(inner, unrecorded).InvokeAsync);
         }
 
+        if (services.GetRequiredService<Watt.Embedded.Health.HealthEndpoints>() is { Enabled: true } health)
+        {
+            app.Use(health.Middleware); // before the mounts and the application: a probe reaches it whatever they do
+        }
+
         if (metricsPath is not null)
         {
             // The same rules as a mount: the metrics' policy, else the host's fallback policy, checked here.

@@ -33,7 +33,8 @@ internal sealed class ServiceRouter
     public void Publish(IReadOnlyDictionary<string, ServiceRuntime> services, IEnumerable<ServiceRuntime> startOrder, string domain, IReadOnlyDictionary<string, List<string>> deny)
     {
         var trimmed = domain.Trim('.');
-        _routes = new Routes(services, MountTable.Create(startOrder), trimmed, "." + trimmed, deny);
+        var ordered = startOrder.ToArray();
+        _routes = new Routes(services, ordered, MountTable.Create(ordered), trimmed, "." + trimmed, deny);
     }
 
     /// <summary>Whether <paramref name="host"/> (without port) is a mesh name; the service name if so.</summary>
@@ -53,6 +54,9 @@ internal sealed class ServiceRouter
         name = string.Empty;
         return false;
     }
+
+    /// <summary>Every service, in start order; empty until the services are published.</summary>
+    public IReadOnlyList<ServiceRuntime> All => _routes.StartOrder;
 
     public ServiceRuntime? Find(string name) => _routes.Services.TryGetValue(name, out var service) ? service : null;
 
@@ -76,9 +80,9 @@ internal sealed class ServiceRouter
     public string KnownNames() => _routes.Services.Count == 0 ? "none" : string.Join(", ", _routes.Services.Keys.Order(StringComparer.OrdinalIgnoreCase));
 
     private sealed record Routes(
-        IReadOnlyDictionary<string, ServiceRuntime> Services, MountTable Mounts, string Domain, string Suffix, IReadOnlyDictionary<string, List<string>> Deny)
+        IReadOnlyDictionary<string, ServiceRuntime> Services, ServiceRuntime[] StartOrder, MountTable Mounts, string Domain, string Suffix, IReadOnlyDictionary<string, List<string>> Deny)
     {
         public static readonly Routes Empty = new(
-            new Dictionary<string, ServiceRuntime>(), MountTable.Create([]), DefaultDomain, "." + DefaultDomain, new Dictionary<string, List<string>>());
+            new Dictionary<string, ServiceRuntime>(), [], MountTable.Create([]), DefaultDomain, "." + DefaultDomain, new Dictionary<string, List<string>>());
     }
 }

@@ -2,18 +2,28 @@ using System.Threading.RateLimiting;
 
 namespace Watt.Embedded.Runtime;
 
-/// <summary>A running service: its effective options, its workers, chosen round robin, and its concurrency limit.</summary>
-internal sealed class ServiceRuntime
+/// <summary>
+/// A running service: its effective options, its workers, chosen round robin, and its concurrency limit. The set of
+/// workers changes at run time (rolling restarts, scaling, replacing an unhealthy worker: see the Control part);
+/// readers always see a whole set.
+/// </summary>
+internal sealed partial class ServiceRuntime
 {
-    private readonly WorkerRuntime[] _workers;
     private readonly TaskCompletionSource _firstStart = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Func<int, int, WorkerRuntime> _createWorker;
+    private volatile WorkerRuntime[] _workers;
     private uint _next;
 
-    public ServiceRuntime(string name, WattServiceOptions options, WorkerRuntime[] workers, ConcurrencyOptions? concurrency = null)
+    /// <param name="name">The service name.</param>
+    /// <param name="options">Its effective options.</param>
+    /// <param name="createWorker">Creates worker <c>index</c> of a service of <c>count</c> workers (not started).</param>
+    /// <param name="concurrency">Its concurrency limit.</param>
+    public ServiceRuntime(string name, WattServiceOptions options, Func<int, int, WorkerRuntime> createWorker, ConcurrencyOptions? concurrency = null)
     {
         Name = name;
         Options = options;
-        _workers = workers;
+        _createWorker = createWorker;
+        _workers = [.. Enumerable.Range(0, options.Workers).Select(i => createWorker(i, options.Workers))];
         Bulkhead = new ServiceBulkhead(concurrency ?? new ConcurrencyOptions());
     }
 
@@ -103,7 +113,7 @@ internal sealed class ServiceRuntime
             return new ValueTask<WorkerLease>(lease);
         }
 
-        if (_firstStart.Task.IsCompleted && (!Bulkhead.IsLimited || State != ServiceState.Running))
+        if (_firstStart.Task.IsCompleted && (!Bulkhead.IsLimited || State is not (ServiceState.Running or ServiceState.Unhealthy)))
         {
             // Not running: answer now, without queueing for a permit.
             return new ValueTask<WorkerLease>(lease);
@@ -159,7 +169,7 @@ internal sealed class ServiceRuntime
 
     private static bool TryEnter(WorkerRuntime worker, RateLimitLease? permit, out WorkerLease lease)
     {
-        if (worker.State == ServiceState.Running && worker.Enter() is { } application)
+        if (worker.IsServing && worker.Enter() is { } application)
         {
             lease = new WorkerLease(worker, application, permit);
             return true;
@@ -197,10 +207,11 @@ internal sealed class ServiceRuntime
     {
         try
         {
-            var starts = new Task[_workers.Length];
-            for (var i = 0; i < _workers.Length; i++)
+            var workers = _workers;
+            var starts = new Task[workers.Length];
+            for (var i = 0; i < workers.Length; i++)
             {
-                starts[i] = _workers[i].StartAsync(cancellationToken);
+                starts[i] = workers[i].StartAsync(cancellationToken);
             }
 
             await Task.WhenAll(starts).ConfigureAwait(false);
@@ -211,22 +222,49 @@ internal sealed class ServiceRuntime
         }
     }
 
+    /// <summary>Stops the service on shutdown: ends a change in progress (restart, scale), then drains and stops every worker.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _firstStart.TrySetResult();
-        var stops = new Task[_workers.Length];
-        for (var i = 0; i < _workers.Length; i++)
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        var changeEnded = true;
+        try
         {
-            stops[i] = _workers[i].StopAsync(cancellationToken);
+            await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            changeEnded = false; // a change did not end within the shutdown budget: stop what is there
         }
 
-        await Task.WhenAll(stops).ConfigureAwait(false);
-        foreach (var worker in _workers)
+        try
         {
-            worker.Dispose();
+            await StopWorkersAsync(_workers, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (changeEnded)
+            {
+                _changes.Release();
+            }
         }
 
         Bulkhead.Dispose();
+    }
+
+    private static async Task StopWorkersAsync(WorkerRuntime[] workers, CancellationToken cancellationToken)
+    {
+        var stops = new Task[workers.Length];
+        for (var i = 0; i < workers.Length; i++)
+        {
+            stops[i] = workers[i].StopAsync(cancellationToken);
+        }
+
+        await Task.WhenAll(stops).ConfigureAwait(false);
+        foreach (var worker in workers)
+        {
+            worker.Dispose();
+        }
     }
 
     private static int Rank(ServiceState state) => state switch

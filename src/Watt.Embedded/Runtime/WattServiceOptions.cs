@@ -35,6 +35,12 @@ public sealed class WattServiceOptions
     /// <summary>Whether the mount is open to anonymous requests even when the host has a fallback policy.</summary>
     public bool AllowAnonymous { get; set; }
 
+    /// <summary>
+    /// Whether the host is ready (<c>/health/ready</c>) without this service: an optional service that does not run
+    /// makes the host Degraded, not Unhealthy.
+    /// </summary>
+    public bool Optional { get; set; }
+
     /// <summary>Restart settings of this service; unset values fall back to <c>Watt:Restart</c>.</summary>
     public RestartOptions? Restart { get; set; }
 
@@ -42,7 +48,7 @@ public sealed class WattServiceOptions
     public ConcurrencyOptions? Concurrency { get; set; }
 
     /// <summary>Names of the keys of a service section that are Watt settings rather than service configuration (a kind adds its own).</summary>
-    internal static readonly string[] ReservedKeys = ["Mount", "Host", "Workers", "DependsOn", "Kind", "Restart", "AuthorizationPolicy", "AllowAnonymous", "Concurrency"];
+    internal static readonly string[] ReservedKeys = ["Mount", "Host", "Workers", "DependsOn", "Kind", "Restart", "AuthorizationPolicy", "AllowAnonymous", "Concurrency", "Optional"];
 
     /// <summary>Whether <paramref name="key"/> is one of <see cref="ReservedKeys"/> (case-insensitive).</summary>
     internal static bool IsReserved(string key)

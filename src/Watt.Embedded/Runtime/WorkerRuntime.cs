@@ -27,6 +27,10 @@ internal sealed class WorkerRuntime : IDisposable
     private long _nextAttemptTicks; // UTC ticks of the next scheduled start, while restarting
     private volatile ServiceState _state = ServiceState.Stopped;
     private volatile bool _stopRequested;
+    private volatile bool _retired; // replaced by a new worker of the same index: its states are no longer reported
+    private volatile string? _lastError;
+    private long _runningSinceTicks; // UTC ticks of the last time the worker came up; 0 when it never did
+    private int _restarts;
 
     private readonly Telemetry.Metrics.WattMetrics? _metrics;
 
@@ -45,10 +49,58 @@ internal sealed class WorkerRuntime : IDisposable
     private void SetState(ServiceState state)
     {
         _state = state;
-        _metrics?.ReportState(_context.ServiceName, Index, state);
+        ReportState();
     }
 
     public ServiceState State => _state;
+
+    /// <summary>Whether the worker takes requests: running, or running with failing health checks.</summary>
+    public bool IsServing => _state is ServiceState.Running or ServiceState.Unhealthy;
+
+    /// <summary>When the worker last came up (UTC), or <see langword="null"/> when it never did.</summary>
+    public DateTimeOffset? RunningSince => Volatile.Read(ref _runningSinceTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    /// <summary>How many times the worker was restarted after a failed start or a crash.</summary>
+    public int Restarts => Volatile.Read(ref _restarts);
+
+    /// <summary>The message of the last failure (a start that threw, a crash), or <see langword="null"/>.</summary>
+    public string? LastError => _lastError;
+
+    /// <summary>Whether <see cref="StopAsync"/> was called: the worker drains and takes no part in the service any longer.</summary>
+    public bool IsStopRequested => _stopRequested;
+
+    /// <summary>
+    /// Marks a running worker whose health checks keep failing; it still answers until it is replaced.
+    /// <see langword="false"/> when it was not running.
+    /// </summary>
+    public bool MarkUnhealthy()
+    {
+        lock (_gate)
+        {
+            if (_state != ServiceState.Running || _stopRequested)
+            {
+                return false;
+            }
+
+            SetState(ServiceState.Unhealthy);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Called when a new worker of the same index took this one's place: its metrics series belong to the
+    /// new worker now, so its own state changes (draining, stopped) are no longer reported.
+    /// </summary>
+    public void Retire() => _retired = true;
+
+    /// <summary>Reports the worker's state again (a worker that took a retired one's place owns the series now).</summary>
+    public void ReportState()
+    {
+        if (!_retired)
+        {
+            _metrics?.ReportState(_context.ServiceName, Index, _state);
+        }
+    }
 
     /// <summary>Requests the worker answers now.</summary>
     public int InFlight => Math.Max(0, Volatile.Read(ref _inFlight));
@@ -71,8 +123,8 @@ internal sealed class WorkerRuntime : IDisposable
         }
     }
 
-    /// <summary>The running worker's services (its own container); <see langword="null"/> unless running.</summary>
-    public IServiceProvider? Services => _state == ServiceState.Running ? _host?.Services : null;
+    /// <summary>The running worker's services (its own container); <see langword="null"/> unless it serves.</summary>
+    public IServiceProvider? Services => IsServing ? _host?.Services : null;
 
     /// <summary>Starts the worker. A failed start does not throw: the worker restarts in the background.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -84,6 +136,12 @@ internal sealed class WorkerRuntime : IDisposable
     }
 
     /// <summary>
+    /// Starts the worker once, without restarting it when the start fails (a replacement: the worker it
+    /// replaces keeps answering meanwhile). <see langword="false"/> when it did not start; stop it then.
+    /// </summary>
+    public Task<bool> StartOnceAsync(CancellationToken cancellationToken) => TryStartAsync(cancellationToken);
+
+    /// <summary>
     /// Takes a request: returns the pipeline to call, or <see langword="null"/> when the worker is not running.
     /// Every non-null result must be paired with <see cref="Exit"/>.
     /// </summary>
@@ -91,7 +149,7 @@ internal sealed class WorkerRuntime : IDisposable
     {
         Interlocked.Increment(ref _inFlight);
         var host = _host;
-        if (_state == ServiceState.Running && host is not null)
+        if (IsServing && host is not null)
         {
             return host.Application;
         }
@@ -192,6 +250,7 @@ internal sealed class WorkerRuntime : IDisposable
 
                 _host = host;
                 _startedAt = _time.GetTimestamp();
+                Volatile.Write(ref _runningSinceTicks, _time.GetUtcNow().UtcTicks);
                 _failedStarts = 0; // it came back: only starts that fail in a row count towards Failed
                 SetState(ServiceState.Running);
             }
@@ -203,6 +262,7 @@ internal sealed class WorkerRuntime : IDisposable
         catch (Exception ex) when (!_stopRequested)
         {
             _failedStarts++;
+            _lastError = ex.GetBaseException().Message;
             RuntimeLog.WorkerStartFailed(_logger, _context.ServiceName, Index, _failedStarts, ex);
             SetState(ServiceState.Restarting);
             return false;
@@ -214,11 +274,12 @@ internal sealed class WorkerRuntime : IDisposable
         StartedServiceHost? crashed;
         lock (_gate)
         {
-            if (_stopRequested || _state != ServiceState.Running)
+            if (_stopRequested || !IsServing)
             {
                 return;
             }
 
+            _lastError = "The worker stopped by itself while running.";
             crashed = _host;
             _host = null;
             SetState(ServiceState.Restarting);
@@ -257,6 +318,7 @@ internal sealed class WorkerRuntime : IDisposable
             _attempt++;
 
             SetState(ServiceState.Restarting);
+            Interlocked.Increment(ref _restarts);
             _metrics?.RecordRestart(_context.ServiceName, Index);
             var delay = _restart.DelayFor(_attempt);
             Volatile.Write(ref _nextAttemptTicks, (_time.GetUtcNow() + delay).UtcTicks);

@@ -9,7 +9,7 @@ namespace Watt.Embedded.UnitTests.Mounting;
 public sealed class MountTableTests
 {
     private static ServiceRuntime Service(string name, string? mount, string? host = null) =>
-        new(name, new WattServiceOptions { Mount = mount, Host = host }, []);
+        new(name, new WattServiceOptions { Mount = mount, Host = host, Workers = 0 }, (_, _) => throw new NotSupportedException("no workers"));
 
     private static (string? Service, string? Remaining) Match(MountTable table, string path, string host = "localhost")
     {

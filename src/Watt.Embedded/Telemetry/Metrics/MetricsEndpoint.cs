@@ -46,7 +46,7 @@ internal sealed partial class MetricsEndpoint(TelemetrySettings settings, IServi
         try
         {
             _listener = await SideListener.StartAsync(
-                "metrics", IPAddress.Parse(metrics.BindAddress), metrics.Port, new ServiceLoggerProvider(loggerFactory, "metrics", 0), app => app.UseMetricServer(DefaultPath), cancellationToken).ConfigureAwait(false);
+                "metrics", IPAddress.Parse(metrics.BindAddress), metrics.Port, new ServiceLoggerProvider(loggerFactory, "metrics", 0), Configure, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
         {
@@ -56,6 +56,16 @@ internal sealed partial class MetricsEndpoint(TelemetrySettings settings, IServi
 
         Address = new Uri(_listener.Address, DefaultPath);
         Listening(_logger, Address);
+    }
+
+    private void Configure(Microsoft.AspNetCore.Builder.IApplicationBuilder app)
+    {
+        foreach (var routes in services.GetServices<IMetricsListenerRoutes>())
+        {
+            app.Use(routes.Middleware);
+        }
+
+        app.UseMetricServer(DefaultPath);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
