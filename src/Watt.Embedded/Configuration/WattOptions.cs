@@ -35,6 +35,9 @@ public sealed class WattOptions
     /// <summary>Health endpoints (<c>/health/live</c>, <c>/health/ready</c>) and the replacement of unhealthy workers.</summary>
     public Health.WattHealthOptions Health { get; set; } = new();
 
+    /// <summary>The management API (<c>/_watt/api</c>): inspect and change the running services.</summary>
+    public Management.WattManagementOptions Management { get; set; } = new();
+
     /// <summary>Prometheus metrics of the host and every service.</summary>
     public Telemetry.Metrics.WattMetricsOptions Metrics { get; set; } = new();
 }

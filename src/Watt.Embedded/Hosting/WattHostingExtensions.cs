@@ -104,6 +104,7 @@ public static class WattHostingExtensions
         services.AddSingleton<Watt.Embedded.Telemetry.Metrics.IMetricsListenerRoutes>(sp => sp.GetRequiredService<Watt.Embedded.Health.HealthEndpoints>());
         services.AddHealthChecks(); // the host's own checks see one check per Watt service (watt:NAME)
         services.AddSingleton<IConfigureOptions<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckServiceOptions>, WattHealthCheckRegistration>();
+        ManagementRegistration.Register(services);
         services.AddSingleton<WattRuntime>();
         Watt.Embedded.InProcess.PartsChange.AddTo(services); // hosted apps' MVC parts leave the host's (ApplicationParts)
         services.AddHostedService(sp => sp.GetRequiredService<WattRuntime>());

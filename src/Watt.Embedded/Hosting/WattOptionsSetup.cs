@@ -41,6 +41,7 @@ internal sealed class WattOptionsSetup(ServiceRegistry registry, IConfiguration 
         section.GetSection(nameof(WattOptions.Tracing)).Bind(options.Tracing);
         section.GetSection(nameof(WattOptions.Metrics)).Bind(options.Metrics);
         section.GetSection(nameof(WattOptions.Health)).Bind(options.Health);
+        section.GetSection(nameof(WattOptions.Management)).Bind(options.Management);
         foreach (var child in section.GetSection(nameof(WattOptions.Services)).GetChildren())
         {
             if (!options.Services.TryGetValue(child.Key, out var service))

@@ -35,6 +35,7 @@ internal sealed class WattOptionsValidator(
         }
 
         Health.HealthOptionsValidator.Validate($"{Root}:{nameof(WattOptions.Health)}", options.Health, errors);
+        Management.ManagementOptionsValidator.Validate($"{Root}:{nameof(WattOptions.Management)}", options.Management, errors);
         ValidateUnknownKeys(errors);
 
         foreach (var (serviceName, service) in options.Services)

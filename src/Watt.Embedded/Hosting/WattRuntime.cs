@@ -233,8 +233,14 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
         return new ServiceRuntime(definition.Name, options, CreateWorker, options.Concurrency ?? _options.Value.Concurrency)
         {
             DrainTimeout = _hostOptions.Value.ShutdownTimeout,
+            Kind = KindName(definition, options),
         };
     }
+
+    private static string KindName(ServiceDefinition definition, WattServiceOptions options) =>
+        definition.Kind is { } kind
+            ? options.Kind ?? kind.GetType().Name.Replace("ServiceKind", string.Empty, StringComparison.Ordinal).Replace("Kind", string.Empty, StringComparison.Ordinal).ToLowerInvariant()
+            : definition.AppAssembly is not null ? "aspnetcore-app" : "minimal-api";
 
     private WattWorkerContext WorkerContext(ServiceDefinition definition, WattServiceOptions options, int index, int workers, string meshDomain) => new(
         definition.Name,

@@ -37,6 +37,12 @@ internal sealed class WattStartupFilter(WattPipelineMarker marker) : IStartupFil
             app.Use(health.Middleware); // before the mounts and the application: a probe reaches it whatever they do
         }
 
+        if (options.Management.Enabled)
+        {
+            var context = services.GetRequiredService<Watt.Embedded.Management.ManagementContext>();
+            app.Map(options.Management.Prefix.TrimEnd('/'), api => Watt.Embedded.Management.ManagementApi.Configure(api, options.Management, context));
+        }
+
         if (metricsPath is not null)
         {
             // The same rules as a mount: the metrics' policy, else the host's fallback policy, checked here.

@@ -50,6 +50,9 @@ internal sealed partial class ServiceRuntime
 
     public string Name { get; }
 
+    /// <summary>What kind of service it is (<c>minimal-api</c>, <c>aspnetcore-app</c>, or a kind's name such as <c>next</c>).</summary>
+    public string Kind { get; init; } = "minimal-api";
+
     public WattServiceOptions Options { get; }
 
     public IReadOnlyList<WorkerRuntime> Workers => _workers;

@@ -67,6 +67,7 @@ internal abstract class ProcessServiceKind<TOptions>(string name, Action<TOption
         builder.Services.AddSingleton<IConfigureOptions<LoggerFilterOptions>, ForwarderLogFilter>();
         builder.Services.AddSingleton<ProcessWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ProcessWorker>());
+        builder.Services.AddSingleton<Watt.Embedded.Kinds.IWattWorkerProcess>(sp => sp.GetRequiredService<ProcessWorker>());
     }
 
     public sealed override void MapWorker(WattWorkerContext worker, WebApplication app)

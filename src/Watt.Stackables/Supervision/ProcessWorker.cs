@@ -17,7 +17,7 @@ internal sealed class ProcessWorker(
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory,
     TimeProvider time,
-    IWattMetrics? metrics = null) : IHostedService, IAsyncDisposable
+    IWattMetrics? metrics = null) : IHostedService, IAsyncDisposable, Watt.Embedded.Kinds.IWattWorkerProcess
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger("Watt.Stackables");
     private readonly CancellationTokenSource _stopping = new();

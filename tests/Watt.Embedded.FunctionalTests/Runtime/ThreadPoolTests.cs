@@ -64,7 +64,9 @@ public sealed class ThreadPoolTests
                 },
                 "the minimum is raised to the processor count plus the services' limits",
                 timeoutMs: 10000));
-            Assert.Contains(host.Logs.GetSnapshot(), r => r.Id.Id == 120);
+
+            // The line is written just after the minimum is set: wait for it rather than race it.
+            await Eventually.TrueAsync(() => host.Logs.GetSnapshot().Any(r => r.Id.Id == 120), "the raise is logged", timeoutMs: 5000);
         }
         finally
         {

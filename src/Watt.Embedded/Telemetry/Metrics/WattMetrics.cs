@@ -29,6 +29,7 @@ internal sealed class WattMetrics : IWattMetrics
     private readonly ConcurrentDictionary<string, (Func<long> Queued, Func<long> Rejected)> _bulkheads = new(StringComparer.Ordinal);
     private readonly Counter _starvationIncidents;
     private readonly Gauge _queueDelay;
+    private readonly ConcurrentDictionary<string, RequestWindow> _windows = new(StringComparer.OrdinalIgnoreCase);
 
     public WattMetrics(TelemetrySettings settings)
     {
@@ -136,8 +137,11 @@ internal sealed class WattMetrics : IWattMetrics
     private RequestSeries CreateRequestSeries((string Service, int Worker, string Method, string Route, int Status) key)
     {
         string[] values = [key.Service, Worker(key.Worker), key.Method, key.Route, key.Status.ToString(CultureInfo.InvariantCulture)];
-        return new RequestSeries(_requestDuration.WithLabels(values), _requests.WithLabels(values));
+        return new RequestSeries(_requestDuration.WithLabels(values), _requests.WithLabels(values), WindowOf(key.Service), key.Status >= 500);
     }
+
+    /// <summary>The last minute of a service's requests (rates, error rate, percentiles), for the management API.</summary>
+    internal RequestWindow WindowOf(string service) => _windows.GetOrAdd(service, static _ => new RequestWindow(TimeProvider.System));
 
     private static string Worker(int worker) => worker.ToString(CultureInfo.InvariantCulture);
 
@@ -145,9 +149,13 @@ internal sealed class WattMetrics : IWattMetrics
     /// The duration histogram and the counter of one kind of request. A request observes the histogram only;
     /// the counter, the same number, is brought up to the histogram's count when the registry is collected.
     /// </summary>
-    internal sealed class RequestSeries(Histogram.Child duration, Counter.Child count)
+    internal sealed class RequestSeries(Histogram.Child duration, Counter.Child count, RequestWindow window, bool failed)
     {
-        public void Record(TimeSpan elapsed) => duration.Observe(elapsed.TotalSeconds);
+        public void Record(TimeSpan elapsed)
+        {
+            duration.Observe(elapsed.TotalSeconds);
+            window.Record(elapsed, failed);
+        }
 
         public void Publish() => count.IncTo(duration.Count);
     }

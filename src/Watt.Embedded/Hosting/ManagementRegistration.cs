@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Watt.Embedded.Configuration;
+using Watt.Embedded.Management;
+using Watt.Embedded.Runtime;
+using Watt.Embedded.Telemetry;
+using Watt.Embedded.Telemetry.Logging;
+
+namespace Watt.Embedded.Hosting;
+
+/// <summary>
+/// Registers what the management API needs in the host: the recent log lines of every service (a logging provider
+/// of the host, sized by <c>Watt:Management:LogLines</c>), the API's context, and its OpenAPI document <c>watt</c>.
+/// </summary>
+internal static class ManagementRegistration
+{
+    public static void Register(IServiceCollection services)
+    {
+        services.AddSingleton(sp =>
+        {
+            // Read from configuration directly: the logging providers are built before options may be validated.
+            var lines = sp.GetRequiredService<IConfiguration>().GetValue($"{WattOptions.SectionName}:Management:LogLines", 1000);
+            return new RecentLogs(Math.Clamp(lines, 1, 100_000), sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton<ILoggerProvider>(sp => sp.GetRequiredService<RecentLogs>());
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<WattOptions>>();
+            return new ManagementContext(
+                sp.GetRequiredService<ServiceRouter>(),
+                options.Value.Management.LogLines > 0 ? sp.GetRequiredService<RecentLogs>() : null,
+                sp.GetRequiredService<WattTelemetry>().Metrics,
+                sp.GetRequiredService<IHttpClientFactory>(),
+                sp.GetRequiredService<Caching.IHttpCacheInvalidator>(),
+                sp.GetRequiredService<IConfiguration>(),
+                new SensitiveNames(options.Value.Logging.Redact),
+                () => options.Value,
+                sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddOpenApi(ManagementApi.DocumentName, o => o.ShouldInclude = d => d.GroupName == ManagementApi.DocumentName);
+    }
+}
