@@ -21,6 +21,7 @@ internal sealed class UnhealthyWorkerMonitor : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConditionalWeakTable<WorkerRuntime, StrongBox<int>> _failures = [];
     private Task _loop = Task.CompletedTask;
+    private int _disposed;
 
     public UnhealthyWorkerMonitor(ServiceRouter router, WattHealthOptions options, TimeProvider time, ILogger logger)
     {
@@ -109,6 +110,11 @@ internal sealed class UnhealthyWorkerMonitor : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {

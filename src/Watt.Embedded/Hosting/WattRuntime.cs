@@ -172,16 +172,20 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
     }
 
     /// <summary>
-    /// Stops the services in reverse order before the host's own hosted services stop (the mirror of the
-    /// start); each drains its requests in flight within the host's shutdown timeout first.
+    /// Stops the host within one budget (the host's shutdown timeout), in an order that converges under load: first the
+    /// host's server stops accepting connections and finishes the requests it accepted (their calls to services
+    /// included), then the services drain and stop in reverse dependency order, then the mesh ingress and the metrics
+    /// listener. The host's own hosted services stop after. When the budget runs out, one warning names what was cut.
     /// </summary>
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
-        if (_healthMonitor is { } monitor)
+        using var cut = cancellationToken.Register(static state => ((WattRuntime)state!).WarnOfCut(), this);
+        if (Interlocked.Exchange(ref _healthMonitor, null) is { } monitor)
         {
             await monitor.DisposeAsync().ConfigureAwait(false);
         }
 
+        await StopAcceptingAsync(cancellationToken).ConfigureAwait(false);
         for (var i = _startOrder.Count - 1; i >= 0; i--)
         {
             await _startOrder[i].StopAsync(cancellationToken).ConfigureAwait(false);
@@ -190,6 +194,30 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
         await _ingress.StopAsync(cancellationToken).ConfigureAwait(false);
         await _metricsEndpoint.StopAsync(cancellationToken).ConfigureAwait(false);
         _threadPoolWatch?.Dispose();
+    }
+
+    // The host's server (Kestrel) stops listening and drains the connections it has; its own StopAsync, later, finds it stopped.
+    private async Task StopAcceptingAsync(CancellationToken cancellationToken)
+    {
+        if (_hostServices.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>() is not { } server)
+        {
+            return;
+        }
+
+        try
+        {
+            await server.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The budget ran out (warned about) or the server was not started: the services stop all the same.
+        }
+    }
+
+    private void WarnOfCut()
+    {
+        var cut = _startOrder.Where(s => s.InFlight > 0).Select(s => $"{s.Name} ({s.InFlight})").ToList();
+        RuntimeLog.ShutdownCut(_logger, _hostOptions.Value.ShutdownTimeout, cut.Count == 0 ? "none in the services; the server's own connections" : string.Join(", ", cut));
     }
 
     private ServiceRuntime Create(ServiceDefinition definition, WattServiceOptions options, RestartOptions hostRestart)

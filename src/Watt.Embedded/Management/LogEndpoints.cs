@@ -33,7 +33,7 @@ internal static class LogEndpoints
             .WithName("GetServiceLogs").WithSummary("The service's recent log lines, oldest first (limit: default 100).")
             .Produces<LogLine[]>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapGet("/services/{name}/logs/stream", async (string name, HttpContext http) =>
+        api.MapGet("/services/{name}/logs/stream", async (string name, HttpContext http, Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime) =>
             {
                 if (Resolve(context, name) is not { } service)
                 {
@@ -51,17 +51,19 @@ internal static class LogEndpoints
                     return;
                 }
 
+                // A stream ends when the client leaves or the host stops (it would hold the host's shutdown otherwise).
+                using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
                 try
                 {
-                    await foreach (var line in context.Logs.FollowAsync(service, http.RequestAborted).ConfigureAwait(false))
+                    await foreach (var line in context.Logs.FollowAsync(service, ended.Token).ConfigureAwait(false))
                     {
                         await http.Response.WriteAsync("data: " + JsonSerializer.Serialize(line, ManagementJson.Options) + "\n\n", http.RequestAborted).ConfigureAwait(false);
                         await http.Response.Body.FlushAsync(http.RequestAborted).ConfigureAwait(false);
                     }
                 }
-                catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+                catch (OperationCanceledException) when (ended.IsCancellationRequested)
                 {
-                    // The client left.
+                    // The client left, or the host stops.
                 }
             })
             .WithName("StreamServiceLogs").WithSummary("The service's new log lines as server-sent events.")

@@ -29,6 +29,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(107, LogLevel.Warning, "Watt service '{Service}' worker {Worker} did not stop cleanly.")]
     public static partial void WorkerStopFailed(ILogger logger, string service, int worker, Exception exception);
 
+    [LoggerMessage(108, LogLevel.Warning, "Shutdown timeout ({Timeout}) reached: stopping with requests still in flight, which are cut: {Cut}. Raise HostOptions.ShutdownTimeout if they need longer.")]
+    public static partial void ShutdownCut(ILogger logger, TimeSpan timeout, string cut);
+
     [LoggerMessage(300, LogLevel.Error, "Unhandled exception in Watt service '{Service}' for {Method} {Path}.")]
     public static partial void ServiceRequestFailed(ILogger logger, string service, string method, string path, Exception exception);
 
