@@ -31,4 +31,7 @@ internal static partial class StackablesLog
 
     [LoggerMessage(EventId = 908, Level = LogLevel.Warning, Message = "Forwarding {Method} {Path} to worker {Worker} of service {Service} failed: {Error}")]
     public static partial void ForwardFailed(ILogger logger, string method, string path, string service, int worker, string error, Exception? exception);
+
+    [LoggerMessage(EventId = 913, Level = LogLevel.Debug, Message = "Worker {Worker} of service {Service} could not be reached for {Method} {Path}; Watt sends it to another worker.")]
+    public static partial void HandedOff(ILogger logger, string method, string path, string service, int worker);
 }

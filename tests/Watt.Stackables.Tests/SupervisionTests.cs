@@ -66,6 +66,66 @@ public sealed class SupervisionTests
     }
 
     [Fact]
+    public async Task A_kill_9_of_one_of_two_workers_under_load_fails_no_idempotent_request()
+    {
+        await using var host = await KestrelHost.StartAsync(
+            b => b.AddWatt(w => w.AddExpress("api", NodeFixtures.Express).MountAt("/api").WithWorkers(2)),
+            settings: Settings(("Watt:Restart:InitialDelay", "00:00:02")));
+        var pids = new HashSet<int>();
+        await Eventually.TrueAsync(
+            () =>
+            {
+                pids.Add(host.Client.GetFromJsonAsync<NodeInfo>("/api/info").GetAwaiter().GetResult()!.Pid);
+                return pids.Count == 2;
+            },
+            "both workers answered");
+        var victim = pids.First();
+
+        using var stop = new CancellationTokenSource();
+        var served = 0;
+        var failures = new List<string>();
+        var load = Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var response = await host.Client.GetAsync("/api/info");
+                    if (response.IsSuccessStatusCode)
+                    {
+                        Interlocked.Increment(ref served);
+                        continue;
+                    }
+
+                    var text = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                    lock (failures)
+                    {
+                        failures.Add(text);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    lock (failures)
+                    {
+                        failures.Add(ex.Message);
+                    }
+                }
+            }
+        })).ToArray();
+
+        await Task.Delay(500);
+        var before = Volatile.Read(ref served);
+        System.Diagnostics.Process.GetProcessById(victim).Kill(); // SIGKILL: no goodbye
+        await Task.Delay(1500);
+        await stop.CancelAsync();
+        await Task.WhenAll(load);
+
+        Assert.True(failures.Count == 0, $"{failures.Count} requests failed across the kill (served {served}): {string.Join("; ", failures.Distinct().Take(3))}");
+        Assert.True(served - before > 100, $"only {served - before} requests were served after the kill");
+        Assert.False(NodeFixtures.IsAlive(victim));
+    }
+
+    [Fact]
     public async Task An_unreachable_worker_answers_503_with_Retry_After_rather_than_a_gateway_error()
     {
         await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w => w.AddExpress("api", NodeFixtures.Express).MountAt("/api")), settings: Settings());

@@ -262,6 +262,7 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
         {
             DrainTimeout = _hostOptions.Value.ShutdownTimeout,
             Kind = KindName(definition, options),
+            HandsOffUnreachable = definition.Kind is not null,
         };
     }
 

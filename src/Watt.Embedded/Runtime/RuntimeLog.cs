@@ -32,6 +32,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(108, LogLevel.Warning, "Shutdown timeout ({Timeout}) reached: stopping with requests still in flight, which are cut: {Cut}. Raise HostOptions.ShutdownTimeout if they need longer.")]
     public static partial void ShutdownCut(ILogger logger, TimeSpan timeout, string cut);
 
+    [LoggerMessage(304, LogLevel.Information, "Watt service '{Service}' worker {Worker} could not be reached; {Method} {Path} was sent to worker {Other} instead.")]
+    public static partial void HandedOff(ILogger logger, string service, int worker, int other, string method, string path);
+
     [LoggerMessage(300, LogLevel.Error, "Unhandled exception in Watt service '{Service}' for {Method} {Path}.")]
     public static partial void ServiceRequestFailed(ILogger logger, string service, string method, string path, Exception exception);
 

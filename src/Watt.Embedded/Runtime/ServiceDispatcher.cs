@@ -20,6 +20,11 @@ internal static class ServiceDispatcher
             return DispatchAfterAcquireAsync(context, service, pathBase, path, logger);
         }
 
+        if (service.HandsOffUnreachable && service.Workers.Count > 1)
+        {
+            return DispatchHandingOffAsync(context, service, lease, pathBase, path, logger);
+        }
+
         var processing = Start(lease, context, pathBase, path);
 
         if (processing.IsCompletedSuccessfully)
@@ -51,9 +56,52 @@ internal static class ServiceDispatcher
             return;
         }
 
+        if (service.HandsOffUnreachable && service.Workers.Count > 1)
+        {
+            await DispatchHandingOffAsync(context, service, lease, pathBase, path, logger).ConfigureAwait(false);
+            return;
+        }
+
         var processing = Start(lease, context, pathBase, path);
 
         await AwaitAsync(processing, context, service.Name, lease, logger).ConfigureAwait(false);
+    }
+
+    // A service of a kind with more than one worker: when the kind finds the worker unreachable (its process died
+    // a moment ago) the worker is skipped from now on, and a request that may be sent twice goes to another worker once.
+    private static async Task DispatchHandingOffAsync(HttpContext context, ServiceRuntime service, WorkerLease lease, PathString pathBase, PathString path, ILogger logger)
+    {
+        var signal = new UnreachableSignal(UnreachableSignal.IsRetryable(context.Request));
+        context.Features.Set(signal);
+        try
+        {
+            var worker = lease.Worker!;
+            await AwaitAsync(Start(lease, context, pathBase, path), context, service.Name, lease, logger).ConfigureAwait(false);
+            if (!signal.Raised)
+            {
+                return;
+            }
+
+            worker.MarkUnreachable();
+            if (!signal.Retryable)
+            {
+                return; // the kind answered it (503)
+            }
+
+            context.Features.Set(new UnreachableSignal(retryable: false)); // once: a second unreachable worker answers 503 itself
+            if (!service.TryAcquire(out var retry))
+            {
+                await ServiceProblem.For(retry, service, logger, context.Request.Method, context.Request.Path).WriteAsync(context).ConfigureAwait(false);
+                return;
+            }
+
+            RuntimeLog.HandedOff(logger, service.Name, worker.Index, retry.Worker!.Index, context.Request.Method, context.Request.Path);
+            await AwaitAsync(Start(retry, context, pathBase, path), context, service.Name, retry, logger).ConfigureAwait(false);
+        }
+        finally
+        {
+            context.Features.Set<UnreachableSignal>(null);
+        }
     }
 
     // The service's pipeline for the request; an exception thrown before it returns a task is that task's.

@@ -50,6 +50,12 @@ internal sealed partial class ServiceRuntime
 
     public string Name { get; }
 
+    /// <summary>
+    /// Whether the service's kind reports workers it cannot reach (<see cref="Kinds.WattUnreachableWorker"/>), so that
+    /// a request may be sent to another worker: services of a kind (processes behind a proxy), not in-process ones.
+    /// </summary>
+    public bool HandsOffUnreachable { get; init; }
+
     /// <summary>What kind of service it is (<c>minimal-api</c>, <c>aspnetcore-app</c>, or a kind's name such as <c>next</c>).</summary>
     public string Kind { get; init; } = "minimal-api";
 
@@ -172,7 +178,7 @@ internal sealed partial class ServiceRuntime
 
     private static bool TryEnter(WorkerRuntime worker, RateLimitLease? permit, out WorkerLease lease)
     {
-        if (worker.IsServing && worker.Enter() is { } application)
+        if (worker.IsServing && !worker.IsUnreachable && worker.Enter() is { } application)
         {
             lease = new WorkerLease(worker, application, permit);
             return true;

@@ -31,6 +31,7 @@ internal sealed class WorkerRuntime : IDisposable
     private volatile string? _lastError;
     private long _runningSinceTicks; // UTC ticks of the last time the worker came up; 0 when it never did
     private int _restarts;
+    private long _unreachableUntil; // a timestamp (TimeProvider) until which the worker is skipped: its process could not be reached
 
     private readonly Telemetry.Metrics.WattMetrics? _metrics;
 
@@ -65,6 +66,12 @@ internal sealed class WorkerRuntime : IDisposable
 
     /// <summary>The message of the last failure (a start that threw, a crash), or <see langword="null"/>.</summary>
     public string? LastError => _lastError;
+
+    /// <summary>Whether the worker is skipped for now: a request found its process unreachable less than a second ago, and it has not started again since.</summary>
+    public bool IsUnreachable => Volatile.Read(ref _unreachableUntil) is var until and > 0 && _time.GetTimestamp() < until;
+
+    /// <summary>Skips the worker for a second (or until it starts again): a request found its process unreachable.</summary>
+    public void MarkUnreachable() => Volatile.Write(ref _unreachableUntil, _time.GetTimestamp() + _time.TimestampFrequency);
 
     /// <summary>Whether <see cref="StopAsync"/> was called: the worker drains and takes no part in the service any longer.</summary>
     public bool IsStopRequested => _stopRequested;
@@ -251,6 +258,7 @@ internal sealed class WorkerRuntime : IDisposable
                 _host = host;
                 _startedAt = _time.GetTimestamp();
                 Volatile.Write(ref _runningSinceTicks, _time.GetUtcNow().UtcTicks);
+                Volatile.Write(ref _unreachableUntil, 0);
                 _failedStarts = 0; // it came back: only starts that fail in a row count towards Failed
                 SetState(ServiceState.Running);
             }

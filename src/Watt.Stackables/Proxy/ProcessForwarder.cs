@@ -45,6 +45,14 @@ internal static class ProcessForwarder
             var error = await forwarder.SendAsync(httpContext, destination(), client, config, transformer).ConfigureAwait(false);
             if (error != ForwarderError.None)
             {
+                if (error is ForwarderError.Request && !httpContext.Response.HasStarted && Watt.Embedded.Kinds.WattUnreachableWorker.TryHandOff(httpContext))
+                {
+                    // Watt sends the request to another worker: leave the response as it was.
+                    httpContext.Response.Clear();
+                    StackablesLog.HandedOff(logger, httpContext.Request.Method, httpContext.Request.Path.Value ?? "/", service, worker);
+                    return;
+                }
+
                 if (error is ForwarderError.Request && !httpContext.Response.HasStarted)
                 {
                     // The process could not be reached (it just died, and its worker is about to be restarted

@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Watt.Embedded.Runtime;
+
+/// <summary>
+/// A request's line back from a kind's pipeline to the dispatcher (<see cref="Kinds.WattUnreachableWorker"/>): set on
+/// the host's request features before the worker's pipeline runs, read through the service's layered features.
+/// </summary>
+internal sealed class UnreachableSignal(bool retryable)
+{
+    /// <summary>Whether the dispatcher would send the request to another worker.</summary>
+    public bool Retryable { get; } = retryable;
+
+    /// <summary>Set by the kind when the worker could not be reached.</summary>
+    public bool Raised { get; set; }
+
+    /// <summary>Whether a request may be sent twice: an idempotent method and no body.</summary>
+    public static bool IsRetryable(HttpRequest request) =>
+        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method) || HttpMethods.IsDelete(request.Method) || HttpMethods.IsTrace(request.Method))
+        && request.ContentLength is null or 0
+        && !request.Headers.ContainsKey("Transfer-Encoding");
+}
