@@ -41,6 +41,7 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
     private IReadOnlyList<ServiceRuntime> _startOrder = [];
     private ThreadPoolWatch? _threadPoolWatch;
     private Health.UnhealthyWorkerMonitor? _healthMonitor;
+    private Management.HostRegistration? _registration;
 
     public WattRuntime(
         IOptions<WattOptions> options,
@@ -139,6 +140,21 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
 
         _healthMonitor = new Health.UnhealthyWorkerMonitor(_router, _options.Value.Health, _time, _loggerFactory.CreateLogger("Watt.Embedded.Health"));
         _healthMonitor.Start();
+        Register();
+    }
+
+    // Writes the host's entry for `watt ps` once its server listens (a host without addresses, as under a test server, is not listed).
+    private void Register()
+    {
+        var management = _options.Value.Management;
+        if (!management.Enabled || !management.Register
+            || _hostServices.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>()?.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>() is not { Addresses.Count: > 0 } addresses
+            || Management.ManagementAddress.For(addresses.Addresses, management.Prefix) is not { } address)
+        {
+            return;
+        }
+
+        _registration = Management.HostRegistration.Write(_environment.ApplicationName, [.. addresses.Addresses], address, _environment.EnvironmentName);
     }
 
     /// <summary>Runs the unhealthy-worker monitor once now (tests; the monitor runs every Watt:Health:CheckInterval).</summary>
@@ -164,6 +180,7 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
     /// <summary>Stops the thread-pool watch of a host that was disposed without stopping, and frees the services' change gates.</summary>
     public void Dispose()
     {
+        _registration?.Dispose();
         _threadPoolWatch?.Dispose();
         foreach (var service in _startOrder)
         {
@@ -180,6 +197,7 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         using var cut = cancellationToken.Register(static state => ((WattRuntime)state!).WarnOfCut(), this);
+        _registration?.Dispose(); // no longer offered to `watt`
         if (Interlocked.Exchange(ref _healthMonitor, null) is { } monitor)
         {
             await monitor.DisposeAsync().ConfigureAwait(false);

@@ -60,7 +60,12 @@ internal static class ServiceEndpoints
 
         api.MapGet("/services/{name}/metrics", (string name) => With(context, name, service =>
             {
-                var window = context.Metrics?.WindowOf(service.Name).Snapshot();
+                if (context.Metrics is null)
+                {
+                    return ManagementProblems.Conflict("Watt's metrics are off (Watt:Metrics:Enabled is false): no requests are counted.");
+                }
+
+                var window = context.Metrics.WindowOf(service.Name).Snapshot();
                 return Results.Json(
                     new ServiceMetricsView(
                         service.Name,
@@ -78,7 +83,7 @@ internal static class ServiceEndpoints
                     ManagementJson.Options);
             }))
             .WithName("GetServiceMetrics").WithSummary("The service's requests over the last minute: rate, error rate, p50/p95/p99 latency; its queue now.")
-            .Produces<ServiceMetricsView>().ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<ServiceMetricsView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static void MapChange(RouteGroupBuilder api, ManagementContext context, string pattern, string name, string summary, Func<ServiceRuntime, ManagementContext, CancellationToken, Task> change) =>

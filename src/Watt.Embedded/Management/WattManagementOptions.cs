@@ -25,6 +25,13 @@ public sealed class WattManagementOptions
     /// </summary>
     public bool AllowLoopback { get; set; } = true;
 
+    /// <summary>
+    /// Whether the running host writes its entry (process id, addresses, management address) into the user's Watt
+    /// runtime folder, where <c>watt ps</c> finds it (default <see langword="true"/>; never for a host without a
+    /// network listener, such as one under <c>WebApplicationFactory</c>).
+    /// </summary>
+    public bool Register { get; set; } = true;
+
     /// <summary>How many recent log lines are kept per service for <c>GET services/NAME/logs</c> (default 1000).</summary>
     public int LogLines { get; set; } = 1000;
 }

@@ -279,6 +279,14 @@ public sealed class ManagementApiTests
     }
 
     [Fact]
+    public async Task With_metrics_off_the_snapshot_is_a_409_that_says_so()
+    {
+        await using var host = await KestrelHost.StartAsync(b => b.AddWatt(w => AddOrders(w, workers: 1)), settings: new Dictionary<string, string?> { ["Watt:Metrics:Enabled"] = "false" });
+        var problem = await JsonAsync(await host.Client.GetAsync($"{Api}/services/orders/metrics"), HttpStatusCode.Conflict);
+        Assert.Contains("Watt:Metrics:Enabled is false", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_cache_is_invalidated_by_tag_and_bad_input_is_a_400()
     {
         var version = 0;
