@@ -16,6 +16,9 @@ using Watt.Embedded.Benchmarks;
 //                               the same for TelemetryBenchmarks' mounted GET: telemetry on, off, or one part on
 //   --loop-cache [S]            HttpCacheBenchmarks' fresh hit
 //   --loop-backend [S]          HttpCacheBenchmarks' backend handler with no cache (the hit's baseline)
+//   --mesh-vs-loopback [R]      MeshVersusLoopbackBenchmarks (apps logging as `dotnet new web` configures them): loopback
+//                               Kestrel and the mesh in alternating blocks; send stdout to /dev/null (the console logger
+//                               writes there), the result is on stderr
 switch (args.FirstOrDefault())
 {
     case "--loop" when args.Length >= 2:
@@ -23,6 +26,15 @@ switch (args.FirstOrDefault())
         var bench = new MountedServiceBenchmarks();
         await bench.Setup();
         await Loop(args[1], args.ElementAtOrDefault(2), args[1] == "mounted" ? bench.Mounted : bench.Native);
+        await bench.Cleanup();
+        return;
+    }
+
+    case "--mesh-vs-loopback":
+    {
+        var bench = new MeshVersusLoopbackBenchmarks();
+        await bench.Setup();
+        await Interleave(("loopback", bench.Loopback), ("mesh", bench.Mesh), args.ElementAtOrDefault(1), Console.Error, block: 2_000);
         await bench.Cleanup();
         return;
     }
@@ -193,18 +205,17 @@ static async Task AllocationsByType(Func<Task> call, string? count)
 
 // Baseline and candidate in alternating blocks of calls: each candidate block is compared with the baseline
 // blocks next to it, so a drift of the machine's speed (CPU taken by neighbours) moves both alike.
-static async Task Interleave((string Name, Func<Task> Call) baseline, (string Name, Func<Task> Call) candidate, string? rounds)
+static async Task Interleave((string Name, Func<Task> Call) baseline, (string Name, Func<Task> Call) candidate, string? rounds, TextWriter? output = null, int block = 20_000)
 {
-    const int Block = 20_000;
     async Task<double> Time(Func<Task> call)
     {
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
-        for (var i = 0; i < Block; i++)
+        for (var i = 0; i < block; i++)
         {
             await call();
         }
 
-        return System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalNanoseconds / Block;
+        return System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalNanoseconds / block;
     }
 
     for (var i = 0; i < 10; i++)
@@ -235,6 +246,6 @@ static async Task Interleave((string Name, Func<Task> Call) baseline, (string Na
     }
 
     var sorted = ratios.Order().ToArray();
-    Console.WriteLine($"{baseline.Name}: median {Median(a):F0} ns; {candidate.Name}: median {Median(b):F0} ns; " +
+    (output ?? Console.Out).WriteLine($"{baseline.Name}: median {Median(a):F0} ns; {candidate.Name}: median {Median(b):F0} ns; " +
         $"ratio of neighbouring blocks: median {Median(ratios):F3} (quartiles {sorted[sorted.Length / 4]:F3}-{sorted[sorted.Length * 3 / 4]:F3}, {n} rounds)");
 }

@@ -11,6 +11,7 @@ using Watt.Tests.Infrastructure;
 namespace Watt.Embedded.FunctionalTests.Hosting;
 
 /// <summary>A shutdown under sustained load converges: no accepted request fails, and the host exits soon after its longest request (issue 20, item 4).</summary>
+[Collection(nameof(Mounting.StreamingCollection))] // 256 connections of load: alone, so neither it nor the others are timed under the other's load
 public sealed class ShutdownTests
 {
     private const int Connections = 256;
@@ -40,19 +41,31 @@ public sealed class ShutdownTests
         using var client = new HttpClient(handler) { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(60) };
         var served = 0;
         var refused = 0;
+        long stopStarted = long.MaxValue;
+        long longestInFlight = 0; // the longest request that was still in flight when the stop began (Stopwatch ticks)
         var failures = new List<string>();
         using var stop = new CancellationTokenSource();
         var load = Enumerable.Range(0, Connections).Select(_ => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
+                var started = Stopwatch.GetTimestamp();
                 try
                 {
                     using var response = await client.GetAsync("/orders/");
                     var body = await response.Content.ReadAsStringAsync();
+                    var ended = Stopwatch.GetTimestamp();
                     if (response.StatusCode == HttpStatusCode.OK && body == "price 42")
                     {
                         Interlocked.Increment(ref served);
+                        if (ended >= Volatile.Read(ref stopStarted))
+                        {
+                            var took = ended - started;
+                            long seen;
+                            while (took > (seen = Volatile.Read(ref longestInFlight)) && Interlocked.CompareExchange(ref longestInFlight, took, seen) != seen)
+                            {
+                            }
+                        }
                     }
                     else
                     {
@@ -80,6 +93,7 @@ public sealed class ShutdownTests
 
         await Eventually.TrueAsync(() => Volatile.Read(ref served) > 2 * Connections, "the load runs", timeoutMs: 30000);
         var watch = Stopwatch.StartNew();
+        Volatile.Write(ref stopStarted, Stopwatch.GetTimestamp());
         await host.App.StopAsync();
         var took = watch.Elapsed;
         await stop.CancelAsync();
@@ -87,8 +101,10 @@ public sealed class ShutdownTests
         var logs = host.Logs.GetSnapshot();
         await host.DisposeAsync();
 
+        // The requests take 250 ms when the machine is idle, longer when the 256 connections queue for its cores.
+        var longest = Stopwatch.GetElapsedTime(0, Volatile.Read(ref longestInFlight));
         Assert.True(failures.Count == 0, $"{failures.Count} accepted requests failed (served {served}, refused {refused}): {string.Join("; ", failures.Distinct().Take(5))}");
-        Assert.True(took < TimeSpan.FromMilliseconds(250 + 1000), $"the stop took {took.TotalMilliseconds:F0} ms");
+        Assert.True(took < longest + TimeSpan.FromSeconds(1), $"the stop took {took.TotalMilliseconds:F0} ms; the longest request in flight took {longest.TotalMilliseconds:F0} ms");
         Assert.DoesNotContain(logs, l => l.Id.Id == 108); // nothing was cut
     }
 
