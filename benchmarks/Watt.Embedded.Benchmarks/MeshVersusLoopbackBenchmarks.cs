@@ -44,12 +44,12 @@ public class MeshVersusLoopbackBenchmarks
     {
         var plain = NewWeb();
         _plain = plain.Build();
-        _plain.MapGet("/json", () => new Widget(1, "widget", 9.99m));
+        _plain.MapGet("/json", () => new MeshBenchmarks.Widget(1, "widget", 9.99m));
         await _plain.StartAsync();
         var address = _plain.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
         var watt = NewWeb();
-        watt.AddWatt(w => w.AddService("svc", map: app => app.MapGet("/json", () => new Widget(1, "widget", 9.99m))));
+        watt.AddWatt(w => w.AddService("svc", map: app => app.MapGet("/json", () => new MeshBenchmarks.Widget(1, "widget", 9.99m))));
         _watt = watt.Build();
         await _watt.StartAsync();
         var clients = _watt.Services.GetRequiredService<IHttpClientFactory>();
