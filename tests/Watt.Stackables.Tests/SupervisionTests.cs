@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Watt.Tests.Infrastructure;
@@ -65,8 +66,10 @@ public sealed class SupervisionTests
             timeoutMs: 30000);
     }
 
-    [Fact]
-    public async Task A_kill_9_of_one_of_two_workers_under_load_fails_no_idempotent_request()
+    [Theory]
+    [InlineData("mount")]
+    [InlineData("mesh")]
+    public async Task A_kill_9_of_one_of_two_workers_under_load_fails_no_idempotent_request(string via)
     {
         await using var host = await KestrelHost.StartAsync(
             b => b.AddWatt(w => w.AddExpress("api", NodeFixtures.Express).MountAt("/api").WithWorkers(2)),
@@ -80,6 +83,8 @@ public sealed class SupervisionTests
             },
             "both workers answered");
         var victim = pids.First();
+        var client = via == "mount" ? host.Client : host.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+        var url = via == "mount" ? "/api/info" : "http://api.plt.local/info";
 
         using var stop = new CancellationTokenSource();
         var served = 0;
@@ -90,7 +95,7 @@ public sealed class SupervisionTests
             {
                 try
                 {
-                    using var response = await host.Client.GetAsync("/api/info");
+                    using var response = await client.GetAsync(url);
                     if (response.IsSuccessStatusCode)
                     {
                         Interlocked.Increment(ref served);

@@ -74,7 +74,9 @@ internal sealed class MeshHandler(MeshShared mesh, string caller, ILogger logger
 
         try
         {
-            var response = await MeshExchange.SendAsync(lease, request, logger, service.Name, _caller, MeshUser.Of(request), cancellationToken).ConfigureAwait(false);
+            var response = service.HandsOffUnreachable && service.Workers.Count > 1
+                ? await SendHandingOffAsync(service, lease, request, cancellationToken).ConfigureAwait(false)
+                : await MeshExchange.SendAsync(lease, request, logger, service.Name, _caller, MeshUser.Of(request), cancellationToken).ConfigureAwait(false);
             activity?.SetTag("http.response.status_code", (int)response.StatusCode);
             mesh.Metrics?.RecordMeshCall(caller, service.Name, (int)response.StatusCode, Stopwatch.GetElapsedTime(started));
             if ((int)response.StatusCode >= 500)
@@ -90,6 +92,35 @@ internal sealed class MeshHandler(MeshShared mesh, string caller, ILogger logger
             mesh.Metrics?.RecordMeshCall(caller, service.Name, 0, Stopwatch.GetElapsedTime(started));
             throw;
         }
+    }
+
+    // A service of a kind with more than one worker: when the kind finds the worker unreachable (its process died a
+    // moment ago), the worker is skipped from now on and a call that may be sent twice goes to another worker once.
+    private async Task<HttpResponseMessage> SendHandingOffAsync(ServiceRuntime service, WorkerLease lease, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var worker = lease.Worker!;
+        var signal = new UnreachableSignal(request.Content is null && UnreachableSignal.IsIdempotent(request.Method.Method));
+        var response = await MeshExchange.SendAsync(lease, request, logger, service.Name, _caller, MeshUser.Of(request), cancellationToken, signal).ConfigureAwait(false);
+        if (!signal.Raised)
+        {
+            return response;
+        }
+
+        worker.MarkUnreachable();
+        if (!signal.Retryable)
+        {
+            return response; // the kind answered it (503)
+        }
+
+        response.Dispose(); // the kind wrote nothing: the call goes to another worker
+        var retry = await service.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        if (!retry.IsAcquired)
+        {
+            return ServiceProblem.For(retry, service, logger, request.Method.Method, request.RequestUri!.AbsolutePath).ToResponseMessage(request);
+        }
+
+        RuntimeLog.HandedOff(logger, service.Name, worker.Index, retry.Worker!.Index, request.Method.Method, request.RequestUri!.AbsolutePath);
+        return await MeshExchange.SendAsync(retry, request, logger, service.Name, _caller, MeshUser.Of(request), cancellationToken, new UnreachableSignal(retryable: false)).ConfigureAwait(false);
     }
 
     private static void InjectTraceContext(DistributedContextPropagator propagator, HttpRequestMessage request, Activity? activity)

@@ -16,7 +16,11 @@ internal sealed class UnreachableSignal(bool retryable)
 
     /// <summary>Whether a request may be sent twice: an idempotent method and no body.</summary>
     public static bool IsRetryable(HttpRequest request) =>
-        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method) || HttpMethods.IsDelete(request.Method) || HttpMethods.IsTrace(request.Method))
+        IsIdempotent(request.Method)
         && request.ContentLength is null or 0
         && !request.Headers.ContainsKey("Transfer-Encoding");
+
+    /// <summary>Whether a method may be sent twice with the same effect and no body to resend: GET, HEAD, OPTIONS, DELETE, TRACE.</summary>
+    public static bool IsIdempotent(string method) =>
+        HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsDelete(method) || HttpMethods.IsTrace(method);
 }

@@ -105,13 +105,18 @@ internal sealed class MeshExchange
     /// <param name="caller">Which service calls (the service's <see cref="IWattCallerFeature"/>).</param>
     /// <param name="user">The user the caller passes with the call (a copy becomes the service's <c>HttpContext.User</c>), or none.</param>
     /// <param name="cancellationToken">The caller's cancellation: it aborts the service's request.</param>
+    /// <param name="signal">Where a kind reports an unreachable worker (<see cref="Kinds.WattUnreachableWorker"/>), or none.</param>
     public static Task<HttpResponseMessage> SendAsync(
-        WorkerLease lease, HttpRequestMessage request, ILogger logger, string service, IWattCallerFeature caller, ClaimsPrincipal? user, CancellationToken cancellationToken)
+        WorkerLease lease, HttpRequestMessage request, ILogger logger, string service, IWattCallerFeature caller, ClaimsPrincipal? user, CancellationToken cancellationToken, UnreachableSignal? signal = null)
     {
         var exchange = Pool.Get();
         exchange.Begin(request, logger, service, cancellationToken);
         exchange.BuildFeatures();
         exchange._features[typeof(IWattCallerFeature)] = caller;
+        if (signal is not null)
+        {
+            exchange._features[typeof(UnreachableSignal)] = signal;
+        }
         if (user is not null)
         {
             // A copy: nothing the called service adds to its user reaches the caller's.
