@@ -19,6 +19,8 @@ internal sealed class HealthEndpoints(ServiceRouter router, IHostApplicationLife
 {
     private readonly PathString _live = options.LivePath.Length > 0 ? new PathString(options.LivePath.TrimEnd('/')) : default;
     private readonly PathString _ready = options.ReadyPath.Length > 0 ? new PathString(options.ReadyPath.TrimEnd('/')) : default;
+    private readonly PathString _liveSlash = options.LivePath.Length > 0 ? new PathString(options.LivePath.TrimEnd('/') + "/") : default;
+    private readonly PathString _readySlash = options.ReadyPath.Length > 0 ? new PathString(options.ReadyPath.TrimEnd('/') + "/") : default;
 
     /// <summary>Whether either path is served.</summary>
     public bool Enabled => _live.HasValue || _ready.HasValue;
@@ -27,8 +29,8 @@ internal sealed class HealthEndpoints(ServiceRouter router, IHostApplicationLife
     public RequestDelegate Middleware(RequestDelegate next) => context =>
     {
         var path = context.Request.Path;
-        var live = _live.HasValue && Matches(path, _live);
-        if (!live && !(_ready.HasValue && Matches(path, _ready)))
+        var live = _live.HasValue && Matches(path, _live, _liveSlash);
+        if (!live && !(_ready.HasValue && Matches(path, _ready, _readySlash)))
         {
             return next(context);
         }
@@ -36,8 +38,8 @@ internal sealed class HealthEndpoints(ServiceRouter router, IHostApplicationLife
         return AnswerAsync(context, live);
     };
 
-    private static bool Matches(PathString path, PathString target) =>
-        path.Equals(target, StringComparison.OrdinalIgnoreCase) || path.Equals(target.Add("/"), StringComparison.OrdinalIgnoreCase);
+    private static bool Matches(PathString path, PathString target, PathString withSlash) =>
+        path.Equals(target, StringComparison.OrdinalIgnoreCase) || path.Equals(withSlash, StringComparison.OrdinalIgnoreCase);
 
     private async Task AnswerAsync(HttpContext context, bool live)
     {

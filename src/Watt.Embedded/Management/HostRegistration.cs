@@ -5,13 +5,14 @@ namespace Watt.Embedded.Management;
 
 /// <summary>
 /// A running host's entry in the user's Watt runtime folder, so that the <c>watt</c> tool finds it (<c>watt ps</c>): one
-/// file per host, named after its process id, written when the host has started and removed when it stops. A host
+/// file per host, named after its process id (<c>PID.json</c>; <c>PID-2.json</c> for a second host in the same process), written when the host has started and removed when it stops. A host
 /// killed without stopping leaves its file behind; the tool ignores entries whose process is gone. The folder is
 /// <c>WATT_RUNTIME_DIR</c>, else <c>$XDG_RUNTIME_DIR/watt</c>, else <c>~/.watt/run</c> (<c>%LOCALAPPDATA%\Watt\run</c> on
 /// Windows), readable by its user alone.
 /// </summary>
 internal sealed class HostRegistration : IDisposable
 {
+    private static int _written; // hosts of this process that registered: the first is PID.json, the next PID-2.json, ...
     private readonly string _file;
     private int _removed;
 
@@ -52,7 +53,9 @@ internal sealed class HostRegistration : IDisposable
 
             using var process = Process.GetCurrentProcess();
             var entry = new HostEntry(Environment.ProcessId, name, process.StartTime.ToUniversalTime(), urls, management, environment);
-            var file = Path.Combine(folder, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".json");
+            var pid = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var nth = Interlocked.Increment(ref _written);
+            var file = Path.Combine(folder, nth == 1 ? pid + ".json" : $"{pid}-{nth.ToString(System.Globalization.CultureInfo.InvariantCulture)}.json");
             var temporary = file + ".tmp";
             File.WriteAllText(temporary, JsonSerializer.Serialize(entry, ManagementJson.Options));
             if (!OperatingSystem.IsWindows())
