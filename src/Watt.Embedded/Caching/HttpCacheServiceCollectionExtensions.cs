@@ -52,7 +52,11 @@ public static class HttpCacheServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Keeps cached responses in the registered <see cref="IDistributedCache"/> (for example Redis), shared by every instance.</summary>
+    /// <summary>
+    /// Keeps cached responses in the registered <see cref="IDistributedCache"/> (for example Redis), shared by every
+    /// instance. With a registered <see cref="IHttpCacheTagBus"/> (Watt.Embedded.Redis registers one), each
+    /// instance keeps the versions of cache tags in memory and learns of invalidations through the bus.
+    /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="prefix">Prefix of the keys written.</param>
     /// <returns>The same services.</returns>
@@ -60,7 +64,7 @@ public static class HttpCacheServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.RemoveAll<IHttpCacheStore>();
-        services.AddSingleton<IHttpCacheStore>(sp => new DistributedHttpCacheStore(sp.GetRequiredService<IDistributedCache>(), prefix));
+        services.AddSingleton<IHttpCacheStore>(sp => new DistributedHttpCacheStore(sp.GetRequiredService<IDistributedCache>(), prefix, bus: sp.GetService<IHttpCacheTagBus>()));
         return services.AddWattHttpCacheStore();
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Caching.Distributed;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Options;
@@ -180,6 +181,94 @@ public sealed class DistributedStoreTests(RedisServer redis) : IClassFixture<Red
 
         Assert.Equal("v2", await instanceA.BodyAsync("http://api.test/products"));
         Assert.Equal("v2", await instanceB.BodyAsync("http://api.test/products"));
+    }
+
+    /// <summary>Counts the reads of cache-tag versions (keys <c>PREFIX t:TAG</c>) that reach Redis.</summary>
+    private sealed class TagReadCounter(IDistributedCache inner) : IDistributedCache
+    {
+        public int TagReads;
+
+        private void Count(string key)
+        {
+            if (key.Contains(":t:", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref TagReads);
+            }
+        }
+
+        public byte[]? Get(string key)
+        {
+            Count(key);
+            return inner.Get(key);
+        }
+
+        public Task<byte[]?> GetAsync(string key, CancellationToken token = default)
+        {
+            Count(key);
+            return inner.GetAsync(key, token);
+        }
+
+        public void Refresh(string key) => inner.Refresh(key);
+
+        public Task RefreshAsync(string key, CancellationToken token = default) => inner.RefreshAsync(key, token);
+
+        public void Remove(string key) => inner.Remove(key);
+
+        public Task RemoveAsync(string key, CancellationToken token = default) => inner.RemoveAsync(key, token);
+
+        public void Set(string key, byte[] value, DistributedCacheEntryOptions options) => inner.Set(key, value, options);
+
+        public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default) => inner.SetAsync(key, value, options, token);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task With_the_redis_tag_bus_a_hit_reads_no_tag_from_redis_and_an_invalidation_reaches_the_other_instance_within_a_second(bool bus)
+    {
+        var prefix = $"test-{Guid.NewGuid():N}:";
+        var origin = 0;
+        HttpResponseMessage Origin(HttpRequestMessage r, int _) =>
+            Response($"v{Interlocked.Increment(ref origin)}", headers: [("Cache-Control", "max-age=600"), ("X-Cache-Tags", "products, featured")]);
+        await using var connectionA = new Watt.Embedded.Redis.RedisConnection(redis.Configuration);
+        await using var connectionB = new Watt.Embedded.Redis.RedisConnection(redis.Configuration);
+        var cacheA = new TagReadCounter(new RedisCache(Options.Create(new RedisCacheOptions { ConnectionMultiplexerFactory = connectionA.GetAsync })));
+        var cacheB = new TagReadCounter(new RedisCache(Options.Create(new RedisCacheOptions { ConnectionMultiplexerFactory = connectionB.GetAsync })));
+        var storeA = new DistributedHttpCacheStore(cacheA, prefix, bus: bus ? new Watt.Embedded.Redis.RedisHttpCacheTagBus(connectionA, prefix) : null);
+        var storeB = new DistributedHttpCacheStore(cacheB, prefix, bus: bus ? new Watt.Embedded.Redis.RedisHttpCacheTagBus(connectionB, prefix) : null);
+        using var instanceA = new CacheFixture(Origin, store: storeA);
+        using var instanceB = new CacheFixture(Origin, store: storeB);
+
+        Assert.Equal("v1", await instanceA.BodyAsync("http://api.test/products"));
+        Assert.Equal("v1", await instanceB.BodyAsync("http://api.test/products")); // B learns the tags' versions once
+        var before = Volatile.Read(ref cacheB.TagReads);
+        for (var i = 0; i < 5; i++)
+        {
+            var hit = await instanceB.GetAsync("http://api.test/products");
+            Assert.StartsWith("Watt; hit", Status(hit));
+        }
+
+        var tagReads = Volatile.Read(ref cacheB.TagReads) - before;
+        if (bus)
+        {
+            Assert.Equal(0, tagReads);
+        }
+        else
+        {
+            Assert.Equal(10, tagReads); // without the bus: both tags, on every hit
+        }
+
+        Assert.NotEmpty(await storeB.GetAsync("http://api.test/products", default)); // the key the handler stores under
+        await new HttpCacheInvalidator(storeA).InvalidateTagAsync("Featured");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while ((await storeB.GetAsync("http://api.test/products", default)).Count > 0)
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), "instance B still serves the invalidated tag after a second");
+            await Task.Delay(10);
+        }
+
+        Assert.Equal("v2", await instanceB.BodyAsync("http://api.test/products"));
+        Assert.Equal("v2", await instanceA.BodyAsync("http://api.test/products"));
     }
 
     [Fact]

@@ -5,8 +5,10 @@ namespace Watt.Embedded.Caching.Stores;
 
 /// <summary>
 /// A store over <see cref="IDistributedCache"/> (Redis, SQL Server, ...) for several instances of an
-/// application. Entries are serialised per URI; tag invalidation bumps a version stamp per tag that every
-/// instance checks on read, so an invalidation anywhere reaches everyone.
+/// application. Entries are serialised per URI; tag invalidation bumps a version stamp per tag, stored with the
+/// entries, so an invalidation anywhere reaches everyone. With an <see cref="IHttpCacheTagBus"/> (Redis pub/sub) each
+/// instance keeps the tags' versions in memory, learns of invalidations from the bus, and a hit reads no tag from the
+/// store; without one, a hit reads the version of each of its tags.
 /// </summary>
 internal sealed class DistributedHttpCacheStore : IHttpCacheStore
 {
@@ -14,16 +16,22 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore
     private readonly IDistributedCache _cache;
     private readonly string _prefix;
     private readonly DistributedCacheEntryOptions _entryOptions;
+    private readonly IHttpCacheTagBus? _bus;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _versions = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+    private Task? _subscription;
 
     /// <summary>Creates the store.</summary>
     /// <param name="cache">The distributed cache.</param>
     /// <param name="prefix">Prefix of every key it writes.</param>
     /// <param name="timeToLive">How long the distributed cache keeps an entry at most. Default one day.</param>
-    public DistributedHttpCacheStore(IDistributedCache cache, string prefix = "watt:http:", TimeSpan? timeToLive = null)
+    /// <param name="bus">Carries tag invalidations between instances, so tag versions are kept in memory; or none.</param>
+    public DistributedHttpCacheStore(IDistributedCache cache, string prefix = "watt:http:", TimeSpan? timeToLive = null, IHttpCacheTagBus? bus = null)
     {
         _cache = cache ?? throw new ArgumentNullException(nameof(cache));
         _prefix = prefix;
         _entryOptions = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = timeToLive ?? TimeSpan.FromDays(1) };
+        _bus = bus;
     }
 
     /// <inheritdoc />
@@ -70,8 +78,17 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore
         await _cache.RemoveAsync(EntryKey(key), cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public async ValueTask RemoveByTagAsync(string tag, CancellationToken cancellationToken) =>
-        await _cache.SetStringAsync(TagKey(tag), Guid.NewGuid().ToString("N"), cancellationToken).ConfigureAwait(false);
+    public async ValueTask RemoveByTagAsync(string tag, CancellationToken cancellationToken)
+    {
+        var name = tag.ToLowerInvariant();
+        var version = Guid.NewGuid().ToString("N");
+        await _cache.SetStringAsync(TagKey(name), version, cancellationToken).ConfigureAwait(false);
+        if (_bus is not null)
+        {
+            _versions[name] = version; // this instance at once; the others when the message reaches them
+            await _bus.PublishAsync(name, version, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     private string EntryKey(string key) => _prefix + "e:" + key;
 
@@ -80,12 +97,46 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore
     private async Task<string[]> VersionsAsync(string[] tags, CancellationToken cancellationToken)
     {
         var versions = new string[tags.Length];
+        if (tags.Length == 0)
+        {
+            return versions;
+        }
+
+        if (_bus is not null && _subscription is not { IsCompletedSuccessfully: true })
+        {
+            await SubscribeAsync().ConfigureAwait(false);
+        }
+
         for (var i = 0; i < tags.Length; i++)
         {
-            versions[i] = await _cache.GetStringAsync(TagKey(tags[i]), cancellationToken).ConfigureAwait(false) ?? string.Empty;
+            var name = tags[i].ToLowerInvariant();
+            if (_bus is not null && _versions.TryGetValue(name, out var known))
+            {
+                versions[i] = known;
+                continue;
+            }
+
+            var stored = await _cache.GetStringAsync(TagKey(name), cancellationToken).ConfigureAwait(false) ?? string.Empty;
+            // A version the bus delivered meanwhile is newer than the one just read: it stays.
+            versions[i] = _bus is null ? stored : _versions.GetOrAdd(name, stored);
         }
 
         return versions;
+    }
+
+    // Subscribed before the first version is read from the store, so no invalidation falls between the two. A
+    // subscription that failed is tried again by the next read.
+    private Task SubscribeAsync()
+    {
+        lock (_gate)
+        {
+            if (_subscription is null || _subscription.IsFaulted || _subscription.IsCanceled)
+            {
+                _subscription = _bus!.SubscribeAsync((tag, version) => _versions[tag] = version, _versions.Clear, CancellationToken.None).AsTask();
+            }
+
+            return _subscription;
+        }
     }
 
     private async Task<bool> TagsCurrentAsync(CacheEntry entry, string[] versions, CancellationToken cancellationToken)
