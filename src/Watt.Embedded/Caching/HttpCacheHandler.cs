@@ -171,7 +171,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
                     if (requestCc is { MaxStale: true } && (requestCc.MaxStaleLimit is null || staleness <= requestCc.MaxStaleLimit) && Acceptable(requestCc, age, TimeSpan.MaxValue))
                     {
                         Count(HttpCacheMetrics.Hits);
-                        return Task.FromResult(Respond(entry, request, head, age, $"{_options.Name}; hit; ttl={Seconds(remaining)}"));
+                        return Task.FromResult(CachedResponses.Respond(entry, request, head, age, $"{_options.Name}; hit; ttl={Seconds(remaining)}"));
                     }
 
                     // RFC 5861 §3: serve stale while one background request revalidates.
@@ -179,7 +179,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
                     {
                         RevalidateInBackground(entry, request);
                         Count(HttpCacheMetrics.Hits);
-                        return Task.FromResult(Respond(entry, request, head, age, $"{_options.Name}; hit; ttl={Seconds(remaining)}; detail=stale-while-revalidate"));
+                        return Task.FromResult(CachedResponses.Respond(entry, request, head, age, $"{_options.Name}; hit; ttl={Seconds(remaining)}; detail=stale-while-revalidate"));
                     }
                 }
             }
@@ -266,10 +266,10 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         if (!_coalescer.TryLead(key, out var lead))
         {
             var shared = await lead.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (shared is not null && Readable(shared, ScopeOf(request)) && VaryMatches(shared, request))
+            if (shared is not null && Readable(shared, ScopeOf(request)) && SecondaryKeys.VaryMatches(shared, request))
             {
                 Count(HttpCacheMetrics.Coalesced);
-                return Respond(shared, request, head: false, shared.AgeAt(Now()), $"{_options.Name}; fwd={forward}; collapsed");
+                return CachedResponses.Respond(shared, request, head: false, shared.AgeAt(Now()), $"{_options.Name}; fwd={forward}; collapsed");
             }
 
             var requestTime = Now();
@@ -357,7 +357,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
             Body = body,
             RequestTime = requestTime,
             ResponseTime = responseTime,
-            Vary = SecondaryKey(response, request),
+            Vary = SecondaryKeys.SecondaryKey(response, request),
             Partition = scope.Partition,
             SharedAcrossCredentials = SaysShared(response),
             PolicyField = policyField,
@@ -365,7 +365,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         };
         await _store.SetAsync(entry, cancellationToken).ConfigureAwait(false);
         response.Dispose();
-        return (Respond(entry, request, head: false, age: null, $"{_options.Name}; {forward}; stored"), entry);
+        return (CachedResponses.Respond(entry, request, head: false, age: null, $"{_options.Name}; {forward}; stored"), entry);
     }
 
     /// <summary>RFC 9111 §3 (with §3.5 for Authorization in a shared cache).</summary>
@@ -503,10 +503,10 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         if (!_coalescer.TryLead(key, out var lead))
         {
             var shared = await lead.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (shared is not null && Readable(shared, scope) && VaryMatches(shared, request))
+            if (shared is not null && Readable(shared, scope) && SecondaryKeys.VaryMatches(shared, request))
             {
                 Count(HttpCacheMetrics.Coalesced);
-                return Respond(shared, request, head: false, shared.AgeAt(Now()), $"{_options.Name}; fwd={forward}; collapsed");
+                return CachedResponses.Respond(shared, request, head: false, shared.AgeAt(Now()), $"{_options.Name}; fwd={forward}; collapsed");
             }
 
             return (await ValidateCoreAsync(entry, request, head: false, forward, cancellationToken).ConfigureAwait(false)).Response;
@@ -532,7 +532,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
     private async Task<(HttpResponseMessage Response, CacheEntry? Stored)> ValidateCoreAsync(CacheEntry entry, HttpRequestMessage request, bool head, string forward, CancellationToken cancellationToken)
     {
         Count(HttpCacheMetrics.Revalidations);
-        using var conditional = Conditional(request, entry);
+        using var conditional = Revalidation.Conditional(request, entry);
         var requestTime = Now();
         HttpResponseMessage response;
         try
@@ -541,21 +541,21 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         }
         catch (HttpRequestException) when (StaleIfError(entry, request, requestTime))
         {
-            return (Respond(entry, request, head, entry.AgeAt(requestTime), $"{_options.Name}; fwd={forward}; detail=stale-if-error"), null);
+            return (CachedResponses.Respond(entry, request, head, entry.AgeAt(requestTime), $"{_options.Name}; fwd={forward}; detail=stale-if-error"), null);
         }
 
         if (response.StatusCode == HttpStatusCode.NotModified)
         {
-            var refreshed = Refresh(entry, response, requestTime, Now());
+            var refreshed = Revalidation.Refresh(entry, response, requestTime, Now());
             response.Dispose();
             await _store.SetAsync(refreshed, cancellationToken).ConfigureAwait(false);
-            return (Respond(refreshed, request, head, refreshed.AgeAt(Now()), $"{_options.Name}; fwd={forward}; fwd-status=304"), refreshed);
+            return (CachedResponses.Respond(refreshed, request, head, refreshed.AgeAt(Now()), $"{_options.Name}; fwd={forward}; fwd-status=304"), refreshed);
         }
 
         if (Freshness.IsServerError(response.StatusCode) && StaleIfError(entry, request, requestTime))
         {
             response.Dispose();
-            return (Respond(entry, request, head, entry.AgeAt(requestTime), $"{_options.Name}; fwd={forward}; fwd-status={(int)response.StatusCode}; detail=stale-if-error"), null);
+            return (CachedResponses.Respond(entry, request, head, entry.AgeAt(requestTime), $"{_options.Name}; fwd={forward}; fwd-status={(int)response.StatusCode}; detail=stale-if-error"), null);
         }
 
         if (head)
@@ -593,7 +593,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
             return; // once
         }
 
-        var copy = Clone(request);
+        var copy = Revalidation.Clone(request);
         _ = Task.Run(async () =>
         {
             try
@@ -612,215 +612,20 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         });
     }
 
-    /// <summary>
-    /// §4.3.4: a 304 updates the stored headers (and the times its age is computed from) with its own fields as
-    /// received, but for those RFC 9111 §3.2 keeps (see <see cref="StoredFields"/>).
-    /// </summary>
-    private static CacheEntry Refresh(CacheEntry entry, HttpResponseMessage notModified, DateTimeOffset requestTime, DateTimeOffset responseTime)
-    {
-        var connectionOptions = StoredFields.ConnectionOptions(notModified.Headers);
-        var headers = Update(entry.Headers, notModified.Headers, connectionOptions);
-        var contentHeaders = Update(entry.ContentHeaders, notModified.Content.Headers, connectionOptions);
-        return new CacheEntry
-        {
-            Key = entry.Key,
-            StatusCode = entry.StatusCode,
-            Headers = headers,
-            ContentHeaders = contentHeaders,
-            Body = entry.Body,
-            RequestTime = requestTime,
-            ResponseTime = responseTime,
-            Vary = entry.Vary,
-            Partition = entry.Partition,
-            SharedAcrossCredentials = entry.SharedAcrossCredentials,
-            PolicyField = entry.PolicyField,
-            Tags = entry.Tags,
-        };
-    }
-
-    private static KeyValuePair<string, string[]>[] Update(KeyValuePair<string, string[]>[] stored, HttpHeaders received, HashSet<string>? connectionOptions)
-    {
-        Dictionary<string, string[]>? merged = null;
-        foreach (var header in received.NonValidated)
-        {
-            if (!StoredFields.IsUpdatedBy304(header.Key, connectionOptions))
-            {
-                continue;
-            }
-
-            if (merged is null)
-            {
-                merged = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
-                foreach (var field in stored)
-                {
-                    merged[field.Key] = field.Value;
-                }
-            }
-
-            var values = new string[header.Value.Count];
-            var i = 0;
-            foreach (var value in header.Value)
-            {
-                values[i++] = value;
-            }
-
-            merged[header.Key] = values;
-        }
-
-        return merged is null ? stored : [.. merged];
-    }
-
     /// <summary>A fresh hit (§4.2): the stored response with the headers prepared for this second of its age.</summary>
     private HttpResponseMessage RespondFresh(CacheEntry entry, HttpRequestMessage request, bool head, TimeSpan age, long ttl)
     {
-        var notModified = IsNotModifiedFor(request, entry);
-        if (notModified || head || HasRange(request))
+        var notModified = CachedResponses.IsNotModifiedFor(request, entry);
+        if (notModified || head || CachedResponses.HasRange(request))
         {
             var cacheStatus = $"{_options.Name}; hit; ttl={ttl.ToString(CultureInfo.InvariantCulture)}";
-            return notModified ? NotModified(entry, request, age, cacheStatus) : Build(entry, request, head, age, cacheStatus);
+            return notModified ? CachedResponses.NotModified(entry, request, age, cacheStatus) : CachedResponses.Build(entry, request, head, age, cacheStatus);
         }
 
         var response = new HttpResponseMessage(entry.Status) { RequestMessage = request, Content = new ByteArrayContent(entry.Body) };
-        entry.HitHeaders(_options.Name, WholeSeconds(age), ttl).CopyTo(response.Headers);
+        entry.HitHeaders(_options.Name, CachedResponses.WholeSeconds(age), ttl).CopyTo(response.Headers);
         entry.ContentTemplate.CopyTo(response.Content.Headers);
         return response;
-    }
-
-    /// <summary>A response from <paramref name="entry"/>: a 304 to a client's own conditional request it satisfies (§4.3.2), else the stored response.</summary>
-    private static HttpResponseMessage Respond(CacheEntry entry, HttpRequestMessage request, bool head, TimeSpan? age, string cacheStatus) =>
-        age is { } served && IsNotModifiedFor(request, entry)
-            ? NotModified(entry, request, served, cacheStatus)
-            : Build(entry, request, head, age, cacheStatus);
-
-    private static HttpResponseMessage NotModified(CacheEntry entry, HttpRequestMessage request, TimeSpan age, string cacheStatus)
-    {
-        var notModified = new HttpResponseMessage(HttpStatusCode.NotModified) { RequestMessage = request };
-        AddHeaders(notModified.Headers, entry.ServedHeaders);
-        notModified.Headers.TryAddWithoutValidation("Age", entry.AgeText(WholeSeconds(age)));
-        notModified.Headers.TryAddWithoutValidation("Cache-Status", cacheStatus);
-        return notModified;
-    }
-
-    /// <summary>The stored response (HEAD: without its body), with <c>Age</c> when served from the store (<paramref name="age"/> set).</summary>
-    private static HttpResponseMessage Build(CacheEntry entry, HttpRequestMessage request, bool head, TimeSpan? age, string cacheStatus)
-    {
-        // A range of a complete stored response, for a GET served from the cache (RFC 9111 §3.4).
-        var part = !head && age is not null ? PartOf(request, entry) : null;
-        var response = new HttpResponseMessage(part is null ? entry.Status : HttpStatusCode.PartialContent)
-        {
-            RequestMessage = request,
-            Content = head ? new ByteArrayContent([])
-                : part is { } range ? new ByteArrayContent(entry.Body, (int)range.First, (int)(range.Last - range.First + 1))
-                : new ByteArrayContent(entry.Body),
-        };
-        if (age is null)
-        {
-            AddHeaders(response.Headers, entry.Headers);
-        }
-        else
-        {
-            AddHeaders(response.Headers, entry.ServedHeaders);
-            response.Headers.TryAddWithoutValidation("Age", entry.AgeText(WholeSeconds(age.Value)));
-        }
-
-        AddHeaders(response.Content.Headers, entry.ServedContentHeaders); // HEAD too: the length a GET would send (RFC 9110 §8.6)
-        if (part is { } served)
-        {
-            response.Content.Headers.ContentLength = served.Last - served.First + 1;
-            response.Content.Headers.ContentRange = new ContentRangeHeaderValue(served.First, served.Last, entry.Body.Length);
-        }
-
-        response.Headers.TryAddWithoutValidation("Cache-Status", cacheStatus);
-        return response;
-    }
-
-    private static bool HasRange(HttpRequestMessage request) => RequestHeadersPeek.Of(request)?.NonValidated.Contains("Range") == true;
-
-    // The byte range a request asks of a stored 200, when one satisfiable range is asked (and If-Range holds).
-    private static (long First, long Last)? PartOf(HttpRequestMessage request, CacheEntry entry)
-    {
-        if (entry.StatusCode != 200 || RequestHeadersPeek.Of(request)?.NonValidated is not { } headers || !headers.TryGetValues("Range", out var range))
-        {
-            return null;
-        }
-
-        var ifRange = headers.TryGetValues("If-Range", out var condition) ? condition.ToString() : null;
-        return ByteRange.TryResolve(range.ToString(), ifRange, entry.Header("ETag"), entry.Header("Last-Modified"), entry.Body.Length, out var first, out var last)
-            ? (first, last)
-            : null;
-    }
-
-    /// <summary>An age in whole seconds, never negative (RFC 9111 §5.1: the Age header is a non-negative integer).</summary>
-    private static long WholeSeconds(TimeSpan age) => age.Ticks <= 0 ? 0 : age.Ticks / TimeSpan.TicksPerSecond;
-
-    private static void AddHeaders(HttpHeaders target, KeyValuePair<string, string[]>[] headers)
-    {
-        foreach (var header in headers)
-        {
-            HeaderTemplate.AddTo(target, header.Key, header.Value);
-        }
-    }
-
-    /// <summary>§4.3.2: a client's own conditional request answered from a fresh stored response.</summary>
-    private static bool IsNotModifiedFor(HttpRequestMessage request, CacheEntry entry)
-    {
-        if (RequestHeadersPeek.Of(request)?.NonValidated is not { } nonValidated || !nonValidated.Contains("If-None-Match") && !nonValidated.Contains("If-Modified-Since"))
-        {
-            return false;
-        }
-
-        // If-None-Match, when present, decides alone (RFC 9110 §13.2.2: If-Modified-Since is then ignored).
-        if (nonValidated.TryGetValues("If-None-Match", out var ifNoneMatch))
-        {
-            return entry.Header("ETag") is { } etag && EntityTags.AnyMatches(ifNoneMatch.ToString(), etag);
-        }
-
-        if (request.Headers.IfModifiedSince is { } since && Freshness.ParseDate(entry.Header("Last-Modified"), entry.ResponseTime) is { } lastModified)
-        {
-            return lastModified <= since;
-        }
-
-        return false;
-    }
-
-    private static HttpRequestMessage Conditional(HttpRequestMessage request, CacheEntry entry)
-    {
-        // The whole representation is validated: a 304 refreshes the stored response, whose range the client then
-        // gets from the cache; a part from the origin could refresh nothing.
-        var conditional = Clone(request);
-        conditional.Headers.Remove("Range");
-        conditional.Headers.Remove("If-Range");
-        if (!conditional.Headers.Contains("If-None-Match") && entry.Header("ETag") is { } etag)
-        {
-            conditional.Headers.TryAddWithoutValidation("If-None-Match", etag);
-        }
-
-        if (!conditional.Headers.Contains("If-Modified-Since") && entry.Header("Last-Modified") is { } lastModified)
-        {
-            conditional.Headers.TryAddWithoutValidation("If-Modified-Since", lastModified);
-        }
-
-        return conditional;
-    }
-
-    private static HttpRequestMessage Clone(HttpRequestMessage request)
-    {
-        var clone = new HttpRequestMessage(HttpMethod.Get, request.RequestUri)
-        {
-            Version = request.Version,
-            VersionPolicy = request.VersionPolicy,
-        };
-        foreach (var header in request.Headers)
-        {
-            clone.Headers.TryAddWithoutValidation(header.Key, header.Value);
-        }
-
-        foreach (var option in request.Options)
-        {
-            ((IDictionary<string, object?>)clone.Options)[option.Key] = option.Value;
-        }
-
-        return clone;
     }
 
     /// <summary>§4.1: the stored variant whose secondary key matches the request, most recent first.</summary>
@@ -830,69 +635,13 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         for (var i = 0; i < variants.Count; i++)
         {
             var candidate = variants[i];
-            if (Readable(candidate, scope) && VaryMatches(candidate, request) && (best is null || candidate.ResponseTime > best.ResponseTime))
+            if (Readable(candidate, scope) && SecondaryKeys.VaryMatches(candidate, request) && (best is null || candidate.ResponseTime > best.ResponseTime))
             {
                 best = candidate;
             }
         }
 
         return best;
-    }
-
-    private static bool VaryMatches(CacheEntry entry, HttpRequestMessage request)
-    {
-        foreach (var vary in entry.Vary)
-        {
-            if (NormalizedHeader(request, vary.Key) != vary.Value)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static KeyValuePair<string, string>[] SecondaryKey(HttpResponseMessage response, HttpRequestMessage request)
-    {
-        if (!response.Headers.NonValidated.Contains("Vary"))
-        {
-            return [];
-        }
-
-        var names = new List<string>();
-        foreach (var name in RawHeader.List(response.Headers, "Vary"))
-        {
-            names.Add(name.ToLowerInvariant());
-        }
-
-        names.Sort(StringComparer.Ordinal);
-        var key = new KeyValuePair<string, string>[names.Count];
-        for (var i = 0; i < key.Length; i++)
-        {
-            key[i] = new(names[i], NormalizedHeader(request, names[i]));
-        }
-
-        return key;
-    }
-
-    /// <summary>§4.1: header values normalised (combined, white space around commas removed) for Vary matching.</summary>
-    private static string NormalizedHeader(HttpRequestMessage request, string name)
-    {
-        if (!request.Headers.TryGetValues(name, out var values) && (request.Content is null || !request.Content.Headers.TryGetValues(name, out values)))
-        {
-            return "\0absent";
-        }
-
-        var parts = new List<string>();
-        foreach (var value in values)
-        {
-            foreach (var part in value.Split(','))
-            {
-                parts.Add(part.Trim());
-            }
-        }
-
-        return string.Join(",", parts);
     }
 
     private string[] Tags(HttpResponseMessage response)
