@@ -23,7 +23,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
     private readonly RequestCoalescer _coalescer;
     private readonly Func<Uri, bool>? _filter;
     private readonly KeyValuePair<string, object?> _cacheTag;
-    private readonly string _partition;
+    private readonly StoragePolicy _policy;
     private readonly string _statusUriMiss;
     private readonly string _statusVaryMiss;
 
@@ -35,7 +35,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
     /// <param name="filter">Which request URIs are cached, in addition to <see cref="HttpCacheOptions.Origins"/>.</param>
     public HttpCacheHandler(IHttpCacheStore store, HttpCacheOptions options, TimeProvider? time = null, RequestCoalescer? coalescer = null, Func<Uri, bool>? filter = null)
     {
-        _partition = HttpCachePartition.Of(options);
+        _policy = new StoragePolicy(options, HttpCachePartition.Of(options));
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? TimeProvider.System;
@@ -145,7 +145,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         var hasHeaders = headers is not null;
         var requestCc = hasHeaders ? RawHeader.CacheControl(headers!) : null;
         var requestNoCache = hasHeaders && (requestCc?.NoCache == true || (requestCc is null && HasPragmaNoCache(request)));
-        var scope = ScopeOf(request);
+        var scope = _policy.ScopeOf(request);
         var entry = Select(variants, request, scope);
         var now = Now();
 
@@ -266,7 +266,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         if (!_coalescer.TryLead(key, out var lead))
         {
             var shared = await lead.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (shared is not null && Readable(shared, ScopeOf(request)) && SecondaryKeys.VaryMatches(shared, request))
+            if (shared is not null && StoragePolicy.Readable(shared, _policy.ScopeOf(request)) && SecondaryKeys.VaryMatches(shared, request))
             {
                 Count(HttpCacheMetrics.Coalesced);
                 return CachedResponses.Respond(shared, request, head: false, shared.AgeAt(Now()), $"{_options.Name}; fwd={forward}; collapsed");
@@ -312,9 +312,9 @@ internal sealed class HttpCacheHandler : DelegatingHandler
     private ValueTask<(HttpResponseMessage Response, CacheEntry? Entry)> StoreAsync(
         string key, HttpRequestMessage request, HttpResponseMessage response, DateTimeOffset requestTime, string forward, CancellationToken cancellationToken)
     {
-        var scope = ScopeOf(request);
-        var policy = Policy(response);
-        if (!IsStorable(request, response, scope, policy))
+        var scope = _policy.ScopeOf(request);
+        var policy = _policy.Policy(response);
+        if (!_policy.IsStorable(request, response, scope, policy))
         {
             response.Headers.TryAddWithoutValidation("Cache-Status", Status(forward));
             return new((response, null));
@@ -352,84 +352,20 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         {
             Key = key,
             StatusCode = (int)response.StatusCode,
-            Headers = Copy(response.Headers, storing: true, connectionOptions),
-            ContentHeaders = Copy(response.Content.Headers, storing: true, connectionOptions),
+            Headers = StoragePolicy.Copy(response.Headers, storing: true, connectionOptions),
+            ContentHeaders = StoragePolicy.Copy(response.Content.Headers, storing: true, connectionOptions),
             Body = body,
             RequestTime = requestTime,
             ResponseTime = responseTime,
             Vary = SecondaryKeys.SecondaryKey(response, request),
             Partition = scope.Partition,
-            SharedAcrossCredentials = SaysShared(response),
+            SharedAcrossCredentials = _policy.SaysShared(response),
             PolicyField = policyField,
-            Tags = Tags(response),
+            Tags = _policy.Tags(response),
         };
         await _store.SetAsync(entry, cancellationToken).ConfigureAwait(false);
         response.Dispose();
         return (CachedResponses.Respond(entry, request, head: false, age: null, $"{_options.Name}; {forward}; stored"), entry);
-    }
-
-    /// <summary>RFC 9111 §3 (with §3.5 for Authorization in a shared cache).</summary>
-    private bool IsStorable(HttpRequestMessage request, HttpResponseMessage response, CacheScope scope, (System.Net.Http.Headers.CacheControlHeaderValue? CacheControl, string? Field) policy)
-    {
-        var status = (int)response.StatusCode;
-        if (request.Method != HttpMethod.Get || status < 200 || status == 206 || status == 304)
-        {
-            return false;
-        }
-
-        var requestHeaders = RequestHeadersPeek.Of(request);
-        var requestCc = requestHeaders is not null ? RawHeader.CacheControl(requestHeaders) : null;
-        var (cc, policyField) = policy;
-        if (Freshness.HasExtension(cc, "must-understand"))
-        {
-            // §5.2.2.3: stored only by a cache that implements the status code's caching rules, which then
-            // ignores no-store (sent alongside for caches that do not know must-understand).
-            if (!Freshness.IsUnderstood(status))
-            {
-                return false;
-            }
-        }
-        else if (cc?.NoStore == true)
-        {
-            return false;
-        }
-
-        if (requestCc?.NoStore == true)
-        {
-            return false;
-        }
-
-        if (_options.Shared && cc?.Private == true)
-        {
-            return false;
-        }
-
-        if (_options.Shared && _options.Credentials == HttpCacheCredentials.Rfc9111
-            && requestHeaders?.NonValidated.Contains("Authorization") == true && !(cc is { Public: true } || cc?.SharedMaxAge is not null || cc?.MustRevalidate == true))
-        {
-            return false;
-        }
-
-        if (scope.Credentialed && !SaysShared(response))
-        {
-            return false; // a response to a user's credentials stays that user's
-        }
-
-        if (response.Headers.NonValidated.Contains("Vary") && RawHeader.List(response.Headers, "Vary").Contains("*"))
-        {
-            return false;
-        }
-
-        var explicitFreshness = cc?.MaxAge is not null || (_options.Shared && cc?.SharedMaxAge is not null)
-            || (policyField is null && response.Content.Headers.NonValidated.Contains("Expires")) || cc?.Public == true || (!_options.Shared && cc?.Private == true);
-
-        // Heuristically cacheable (RFC 9110 §15.1) - but only worth storing (and buffering) if it can be
-        // fresh (Last-Modified heuristics, a configured default) or validated (ETag).
-        var worthStoring = explicitFreshness || (Freshness.IsHeuristicallyCacheable(status)
-            && (response.Content.Headers.NonValidated.Contains("Last-Modified") || response.Headers.NonValidated.Contains("ETag") || _options.DefaultLifetime is not null));
-
-        // An event stream is never buffered.
-        return worthStoring && !string.Equals(RawHeader.MediaType(response.Content.Headers), "text/event-stream", StringComparison.OrdinalIgnoreCase);
     }
 
     private async Task<byte[]?> ReadBoundedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -468,7 +404,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
             {
                 // Too large to store: hand the caller what was read followed by the rest, untouched.
                 var prefix = buffer.AsSpan(0, total).ToArray();
-                var headers = Copy(response.Content.Headers, storing: false, connectionOptions: null);
+                var headers = StoragePolicy.Copy(response.Content.Headers, storing: false, connectionOptions: null);
                 response.Content = new StreamContent(new PrefixedStream(prefix, stream));
                 foreach (var header in headers)
                 {
@@ -503,7 +439,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         if (!_coalescer.TryLead(key, out var lead))
         {
             var shared = await lead.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (shared is not null && Readable(shared, scope) && SecondaryKeys.VaryMatches(shared, request))
+            if (shared is not null && StoragePolicy.Readable(shared, scope) && SecondaryKeys.VaryMatches(shared, request))
             {
                 Count(HttpCacheMetrics.Coalesced);
                 return CachedResponses.Respond(shared, request, head: false, shared.AgeAt(Now()), $"{_options.Name}; fwd={forward}; collapsed");
@@ -635,32 +571,13 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         for (var i = 0; i < variants.Count; i++)
         {
             var candidate = variants[i];
-            if (Readable(candidate, scope) && SecondaryKeys.VaryMatches(candidate, request) && (best is null || candidate.ResponseTime > best.ResponseTime))
+            if (StoragePolicy.Readable(candidate, scope) && SecondaryKeys.VaryMatches(candidate, request) && (best is null || candidate.ResponseTime > best.ResponseTime))
             {
                 best = candidate;
             }
         }
 
         return best;
-    }
-
-    private string[] Tags(HttpResponseMessage response)
-    {
-        if (!response.Headers.NonValidated.TryGetValues(_options.TagHeader, out var values))
-        {
-            return [];
-        }
-
-        var tags = new List<string>();
-        foreach (var value in values)
-        {
-            foreach (var tag in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                tags.Add(tag);
-            }
-        }
-
-        return [.. tags];
     }
 
     private async Task InvalidateAfterUnsafeAsync(Uri uri, HttpResponseMessage response, CancellationToken cancellationToken)
@@ -681,30 +598,6 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         }
     }
 
-    /// <summary>The fields as received; when <paramref name="storing"/>, without those a cache does not store (<see cref="StoredFields"/>).</summary>
-    private static KeyValuePair<string, string[]>[] Copy(HttpHeaders headers, bool storing, HashSet<string>? connectionOptions)
-    {
-        var copy = new List<KeyValuePair<string, string[]>>();
-        foreach (var header in headers.NonValidated)
-        {
-            if (storing && !StoredFields.IsStored(header.Key, connectionOptions))
-            {
-                continue;
-            }
-
-            var values = new string[header.Value.Count];
-            var i = 0;
-            foreach (var value in header.Value)
-            {
-                values[i++] = value;
-            }
-
-            copy.Add(new(header.Key, values));
-        }
-
-        return [.. copy];
-    }
-
     private HttpResponseMessage GatewayTimeout(HttpRequestMessage request)
     {
         var response = new HttpResponseMessage(HttpStatusCode.GatewayTimeout) { RequestMessage = request, Content = new ByteArrayContent([]) };
@@ -714,54 +607,4 @@ internal sealed class HttpCacheHandler : DelegatingHandler
 
     private static string Seconds(TimeSpan value) => ((long)Math.Floor(value.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Which stored entries a request may read and fill: its partition, and whether its credentials must not be shared.</summary>
-    private readonly record struct CacheScope(string Partition, bool Credentialed);
-
-    private CacheScope ScopeOf(HttpRequestMessage request)
-    {
-        if (!_options.Shared || _options.Credentials == HttpCacheCredentials.Rfc9111 || RequestHeadersPeek.Of(request) is not { } headers)
-        {
-            return new(_partition, false);
-        }
-
-        var hasCookie = headers.NonValidated.TryGetValues("Cookie", out var cookie);
-        var hasAuthorization = headers.NonValidated.TryGetValues("Authorization", out var authorization);
-        if (!hasCookie && !hasAuthorization)
-        {
-            return new(_partition, false);
-        }
-
-        return _options.Credentials == HttpCacheCredentials.PerCredential
-            ? new(_partition + "|credential:" + HttpCachePartition.OfCredential(cookie, authorization), false)
-            : new(_partition, true);
-    }
-
-    /// <summary>
-    /// The response's caching policy: in a shared cache, the first targeted field (RFC 9213) with a valid, non-empty
-    /// value; otherwise <c>Cache-Control</c> (<see langword="null"/> field).
-    /// </summary>
-    private (System.Net.Http.Headers.CacheControlHeaderValue? CacheControl, string? Field) Policy(HttpResponseMessage response)
-    {
-        if (_options.Shared)
-        {
-            foreach (var field in _options.TargetedFields)
-            {
-                if (RawHeader.Value(response.Headers, field) is { Length: > 0 } value && RawHeader.ParseCacheControl(value) is { } targeted)
-                {
-                    return (targeted, field);
-                }
-            }
-        }
-
-        return (RawHeader.CacheControl(response.Headers), null);
-    }
-
-    private static bool Readable(CacheEntry entry, CacheScope scope) =>
-        string.Equals(entry.Partition, scope.Partition, StringComparison.Ordinal) && (!scope.Credentialed || entry.SharedAcrossCredentials);
-
-    /// <summary>Whether the response says it does not depend on the request's credentials (<see cref="HttpCacheOptions.SharedResponseHeader"/>: true).</summary>
-    private bool SaysShared(HttpResponseMessage response) =>
-        _options.SharedResponseHeader.Length > 0
-        && response.Headers.NonValidated.TryGetValues(_options.SharedResponseHeader, out var values)
-        && values.Count == 1 && string.Equals(values.ToString().Trim(), "true", StringComparison.OrdinalIgnoreCase);
 }
