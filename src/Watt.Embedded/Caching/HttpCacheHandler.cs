@@ -24,8 +24,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
     private readonly Func<Uri, bool>? _filter;
     private readonly KeyValuePair<string, object?> _cacheTag;
     private readonly StoragePolicy _policy;
-    private readonly string _statusUriMiss;
-    private readonly string _statusVaryMiss;
+    private readonly CacheStatus _status;
 
     /// <summary>Creates the handler.</summary>
     /// <param name="store">Where entries are kept.</param>
@@ -43,8 +42,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         _coalescer = coalescer ?? new RequestCoalescer();
         _filter = filter;
         _cacheTag = new("cache", options.Name);
-        _statusUriMiss = options.Name + "; fwd=uri-miss";
-        _statusVaryMiss = options.Name + "; fwd=vary-miss";
+        _status = new CacheStatus(options.Name);
     }
 
     /// <summary>
@@ -171,7 +169,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
                     if (requestCc is { MaxStale: true } && (requestCc.MaxStaleLimit is null || staleness <= requestCc.MaxStaleLimit) && Acceptable(requestCc, age, TimeSpan.MaxValue))
                     {
                         Count(HttpCacheMetrics.Hits);
-                        return Task.FromResult(CachedResponses.Respond(entry, request, head, age, $"{_options.Name}; hit; ttl={Seconds(remaining)}"));
+                        return Task.FromResult(CachedResponses.Respond(entry, request, head, age, _status.Hit(remaining)));
                     }
 
                     // RFC 5861 §3: serve stale while one background request revalidates.
@@ -179,7 +177,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
                     {
                         RevalidateInBackground(entry, request);
                         Count(HttpCacheMetrics.Hits);
-                        return Task.FromResult(CachedResponses.Respond(entry, request, head, age, $"{_options.Name}; hit; ttl={Seconds(remaining)}; detail=stale-while-revalidate"));
+                        return Task.FromResult(CachedResponses.Respond(entry, request, head, age, _status.Hit(remaining, "stale-while-revalidate")));
                     }
                 }
             }
@@ -212,7 +210,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
     private async Task<HttpResponseMessage> ForwardHeadAsync(HttpRequestMessage request, string forward, CancellationToken cancellationToken)
     {
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        response.Headers.TryAddWithoutValidation("Cache-Status", $"{_options.Name}; fwd={forward}");
+        response.Headers.TryAddWithoutValidation("Cache-Status", _status.Forwarded(new(forward)));
         return response;
     }
 
@@ -247,7 +245,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
     {
         var sentAt = Now();
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        return (await StoreAsync(key, request, response, sentAt, Forward(forward), cancellationToken).ConfigureAwait(false)).Response;
+        return (await StoreAsync(key, request, response, sentAt, new Forward(forward), cancellationToken).ConfigureAwait(false)).Response;
     }
 
     private async Task<HttpResponseMessage> FetchCoalescedAsync(string key, HttpRequestMessage request, string forward, CancellationToken cancellationToken)
@@ -258,7 +256,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
             // Hit-for-miss: the last response could not be stored, so this one goes upstream at once; should it
             // be storable now, it is stored and the key is coalesced again.
             var direct = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var (passed, entry) = await StoreAsync(key, request, direct, sentAt, Forward(forward), cancellationToken).ConfigureAwait(false);
+            var (passed, entry) = await StoreAsync(key, request, direct, sentAt, new Forward(forward), cancellationToken).ConfigureAwait(false);
             RememberStorability(key, entry);
             return passed;
         }
@@ -269,19 +267,19 @@ internal sealed class HttpCacheHandler : DelegatingHandler
             if (shared is not null && StoragePolicy.Readable(shared, _policy.ScopeOf(request)) && SecondaryKeys.VaryMatches(shared, request))
             {
                 Count(HttpCacheMetrics.Coalesced);
-                return CachedResponses.Respond(shared, request, head: false, shared.AgeAt(Now()), $"{_options.Name}; fwd={forward}; collapsed");
+                return CachedResponses.Respond(shared, request, head: false, shared.AgeAt(Now()), _status.Forwarded(new(forward), "collapsed"));
             }
 
             var requestTime = Now();
             var own = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            return (await StoreAsync(key, request, own, requestTime, Forward(forward), cancellationToken).ConfigureAwait(false)).Response;
+            return (await StoreAsync(key, request, own, requestTime, new Forward(forward), cancellationToken).ConfigureAwait(false)).Response;
         }
 
         CacheEntry? stored = null;
         try
         {
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var (result, entry) = await StoreAsync(key, request, response, sentAt, Forward(forward), cancellationToken).ConfigureAwait(false);
+            var (result, entry) = await StoreAsync(key, request, response, sentAt, new Forward(forward), cancellationToken).ConfigureAwait(false);
             stored = entry;
             RememberStorability(key, entry);
             return result;
@@ -301,49 +299,35 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         }
     }
 
-    private static string Forward(string forward) => forward switch
-    {
-        "uri-miss" => "fwd=uri-miss",
-        "vary-miss" => "fwd=vary-miss",
-        _ => "fwd=" + forward,
-    };
-
     /// <summary>Stores <paramref name="response"/> if RFC 9111 §3 allows it, and returns what the caller gets.</summary>
     private ValueTask<(HttpResponseMessage Response, CacheEntry? Entry)> StoreAsync(
-        string key, HttpRequestMessage request, HttpResponseMessage response, DateTimeOffset requestTime, string forward, CancellationToken cancellationToken)
+        string key, HttpRequestMessage request, HttpResponseMessage response, DateTimeOffset requestTime, Forward forward, CancellationToken cancellationToken)
     {
         var scope = _policy.ScopeOf(request);
         var policy = _policy.Policy(response);
         if (!_policy.IsStorable(request, response, scope, policy))
         {
-            response.Headers.TryAddWithoutValidation("Cache-Status", Status(forward));
+            response.Headers.TryAddWithoutValidation("Cache-Status", _status.Forwarded(forward));
             return new((response, null));
         }
 
         if (RawHeader.ContentLength(response.Content.Headers) is long length && length > _options.MaxEntrySize)
         {
-            response.Headers.TryAddWithoutValidation("Cache-Status", $"{_options.Name}; {forward}; detail=too-large");
+            response.Headers.TryAddWithoutValidation("Cache-Status", _status.Forwarded(forward, "detail=too-large"));
             return new((response, null));
         }
 
         return new(StoreBufferedAsync(key, request, response, requestTime, forward, scope, policy.Field, cancellationToken));
     }
 
-    private string Status(string forward) => forward switch
-    {
-        "fwd=uri-miss" => _statusUriMiss,
-        "fwd=vary-miss" => _statusVaryMiss,
-        _ => $"{_options.Name}; {forward}",
-    };
-
     private async Task<(HttpResponseMessage Response, CacheEntry? Entry)> StoreBufferedAsync(
-        string key, HttpRequestMessage request, HttpResponseMessage response, DateTimeOffset requestTime, string forward, CacheScope scope, string? policyField, CancellationToken cancellationToken)
+        string key, HttpRequestMessage request, HttpResponseMessage response, DateTimeOffset requestTime, Forward forward, CacheScope scope, string? policyField, CancellationToken cancellationToken)
     {
         var responseTime = Now();
         var body = await ReadBoundedAsync(response, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
-            response.Headers.TryAddWithoutValidation("Cache-Status", $"{_options.Name}; {forward}; detail=too-large");
+            response.Headers.TryAddWithoutValidation("Cache-Status", _status.Forwarded(forward, "detail=too-large"));
             return (response, null);
         }
 
@@ -365,7 +349,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         };
         await _store.SetAsync(entry, cancellationToken).ConfigureAwait(false);
         response.Dispose();
-        return (CachedResponses.Respond(entry, request, head: false, age: null, $"{_options.Name}; {forward}; stored"), entry);
+        return (CachedResponses.Respond(entry, request, head: false, age: null, _status.Forwarded(forward, "stored")), entry);
     }
 
     private async Task<byte[]?> ReadBoundedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -442,7 +426,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
             if (shared is not null && StoragePolicy.Readable(shared, scope) && SecondaryKeys.VaryMatches(shared, request))
             {
                 Count(HttpCacheMetrics.Coalesced);
-                return CachedResponses.Respond(shared, request, head: false, shared.AgeAt(Now()), $"{_options.Name}; fwd={forward}; collapsed");
+                return CachedResponses.Respond(shared, request, head: false, shared.AgeAt(Now()), _status.Forwarded(new(forward), "collapsed"));
             }
 
             return (await ValidateCoreAsync(entry, request, head: false, forward, cancellationToken).ConfigureAwait(false)).Response;
@@ -477,7 +461,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         }
         catch (HttpRequestException) when (StaleIfError(entry, request, requestTime))
         {
-            return (CachedResponses.Respond(entry, request, head, entry.AgeAt(requestTime), $"{_options.Name}; fwd={forward}; detail=stale-if-error"), null);
+            return (CachedResponses.Respond(entry, request, head, entry.AgeAt(requestTime), _status.Forwarded(new(forward), "detail=stale-if-error")), null);
         }
 
         if (response.StatusCode == HttpStatusCode.NotModified)
@@ -485,13 +469,13 @@ internal sealed class HttpCacheHandler : DelegatingHandler
             var refreshed = Revalidation.Refresh(entry, response, requestTime, Now());
             response.Dispose();
             await _store.SetAsync(refreshed, cancellationToken).ConfigureAwait(false);
-            return (CachedResponses.Respond(refreshed, request, head, refreshed.AgeAt(Now()), $"{_options.Name}; fwd={forward}; fwd-status=304"), refreshed);
+            return (CachedResponses.Respond(refreshed, request, head, refreshed.AgeAt(Now()), _status.Forwarded(new(forward, 304))), refreshed);
         }
 
         if (Freshness.IsServerError(response.StatusCode) && StaleIfError(entry, request, requestTime))
         {
             response.Dispose();
-            return (CachedResponses.Respond(entry, request, head, entry.AgeAt(requestTime), $"{_options.Name}; fwd={forward}; fwd-status={(int)response.StatusCode}; detail=stale-if-error"), null);
+            return (CachedResponses.Respond(entry, request, head, entry.AgeAt(requestTime), _status.Forwarded(new(forward, (int)response.StatusCode), "detail=stale-if-error")), null);
         }
 
         if (head)
@@ -500,7 +484,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         }
 
         var status = (int)response.StatusCode;
-        return await StoreAsync(entry.Key, request, response, requestTime, $"fwd={forward}; fwd-status={status}", cancellationToken).ConfigureAwait(false);
+        return await StoreAsync(entry.Key, request, response, requestTime, new Forward(forward, status), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>RFC 5861 §4, within the window of the response's (or request's) stale-if-error.</summary>
@@ -554,7 +538,7 @@ internal sealed class HttpCacheHandler : DelegatingHandler
         var notModified = CachedResponses.IsNotModifiedFor(request, entry);
         if (notModified || head || CachedResponses.HasRange(request))
         {
-            var cacheStatus = $"{_options.Name}; hit; ttl={ttl.ToString(CultureInfo.InvariantCulture)}";
+            var cacheStatus = _status.Hit(ttl);
             return notModified ? CachedResponses.NotModified(entry, request, age, cacheStatus) : CachedResponses.Build(entry, request, head, age, cacheStatus);
         }
 
@@ -601,10 +585,8 @@ internal sealed class HttpCacheHandler : DelegatingHandler
     private HttpResponseMessage GatewayTimeout(HttpRequestMessage request)
     {
         var response = new HttpResponseMessage(HttpStatusCode.GatewayTimeout) { RequestMessage = request, Content = new ByteArrayContent([]) };
-        response.Headers.TryAddWithoutValidation("Cache-Status", $"{_options.Name}; fwd=miss; detail=only-if-cached");
+        response.Headers.TryAddWithoutValidation("Cache-Status", _status.OnlyIfCached);
         return response;
     }
-
-    private static string Seconds(TimeSpan value) => ((long)Math.Floor(value.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
 }
