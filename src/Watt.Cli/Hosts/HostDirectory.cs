@@ -13,22 +13,7 @@ internal static class HostDirectory
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static string Folder()
-    {
-        if (Environment.GetEnvironmentVariable("WATT_RUNTIME_DIR") is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-
-        if (OperatingSystem.IsWindows())
-        {
-            return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "Watt", "run");
-        }
-
-        return Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } runtime
-            ? Path.Combine(runtime, "watt")
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".watt", "run");
-    }
+    public static string Folder() => Watt.Embedded.Management.RuntimeFolder.Path();
 
     public static IReadOnlyList<HostEntry> Running()
     {

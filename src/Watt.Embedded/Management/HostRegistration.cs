@@ -6,9 +6,8 @@ namespace Watt.Embedded.Management;
 /// <summary>
 /// A running host's entry in the user's Watt runtime folder, so that the <c>watt</c> tool finds it (<c>watt ps</c>): one
 /// file per host, named after its process id (<c>PID.json</c>; <c>PID-2.json</c> for a second host in the same process), written when the host has started and removed when it stops. A host
-/// killed without stopping leaves its file behind; the tool ignores entries whose process is gone. The folder is
-/// <c>WATT_RUNTIME_DIR</c>, else <c>$XDG_RUNTIME_DIR/watt</c>, else <c>~/.watt/run</c> (<c>%LOCALAPPDATA%\Watt\run</c> on
-/// Windows), readable by its user alone.
+/// killed without stopping leaves its file behind; the tool ignores entries whose process is gone. The folder
+/// (<see cref="RuntimeFolder"/>) is readable by its user alone.
 /// </summary>
 internal sealed class HostRegistration : IDisposable
 {
@@ -18,30 +17,12 @@ internal sealed class HostRegistration : IDisposable
 
     private HostRegistration(string file) => _file = file;
 
-    /// <summary>The runtime folder of the current user.</summary>
-    public static string Folder()
-    {
-        if (Environment.GetEnvironmentVariable("WATT_RUNTIME_DIR") is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-
-        if (OperatingSystem.IsWindows())
-        {
-            return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "Watt", "run");
-        }
-
-        return Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } runtime
-            ? Path.Combine(runtime, "watt")
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".watt", "run");
-    }
-
     /// <summary>Writes this process's entry; <see langword="null"/> (and nothing written) when the folder cannot be written.</summary>
     public static HostRegistration? Write(string name, IReadOnlyList<string> urls, string management, string environment)
     {
         try
         {
-            var folder = Folder();
+            var folder = RuntimeFolder.Path();
             if (OperatingSystem.IsWindows())
             {
                 Directory.CreateDirectory(folder);
