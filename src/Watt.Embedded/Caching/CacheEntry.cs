@@ -2,8 +2,14 @@ using System.Net;
 
 namespace Watt.Embedded.Caching;
 
-/// <summary>A stored response (RFC 9111 §3): status, headers, body, the times that drive its age, and its secondary key.</summary>
-internal sealed class CacheEntry
+/// <summary>
+/// A stored response (RFC 9111 §3): status, fields as received, body, the times its age is computed from (§4.2.3), its
+/// secondary key (§4.1), the partition of the cache that stored it, and its tags. Plain data, set once: a store keeps and
+/// returns entries as they are (a distributed store serialises every property), and a cache never changes a stored
+/// entry (a 304 makes a new one). What a cache derives from an entry (parsed fields, header texts) is computed from
+/// these properties alone, so entries may be shared by every cache of their partition. Treat the arrays as read-only.
+/// </summary>
+public sealed class CacheEntry
 {
     /// <summary>The primary cache key (the target URI).</summary>
     public required string Key { get; init; }
@@ -12,26 +18,10 @@ internal sealed class CacheEntry
     public required int StatusCode { get; init; }
 
     /// <summary>The response headers (not content headers).</summary>
-    public required KeyValuePair<string, string[]>[] Headers
-    {
-        get;
-        set
-        {
-            field = value;
-            _servedHeaders = null;
-        }
-    }
+    public required KeyValuePair<string, string[]>[] Headers { get; init; }
 
     /// <summary>The content headers.</summary>
-    public required KeyValuePair<string, string[]>[] ContentHeaders
-    {
-        get;
-        set
-        {
-            field = value;
-            _servedContentHeaders = null;
-        }
-    }
+    public required KeyValuePair<string, string[]>[] ContentHeaders { get; init; }
 
     private KeyValuePair<string, string[]>[]? _servedHeaders;
     private KeyValuePair<string, string[]>[]? _servedContentHeaders;
@@ -67,10 +57,10 @@ internal sealed class CacheEntry
     public required byte[] Body { get; init; }
 
     /// <summary>When the request that produced this response was sent (RFC 9111 §4.2.3 request_time).</summary>
-    public required DateTimeOffset RequestTime { get; set; }
+    public required DateTimeOffset RequestTime { get; init; }
 
     /// <summary>When the response was received (response_time).</summary>
-    public required DateTimeOffset ResponseTime { get; set; }
+    public required DateTimeOffset ResponseTime { get; init; }
 
     /// <summary>The request header values named by the response's Vary header (the secondary key).</summary>
     public required KeyValuePair<string, string>[] Vary { get; init; }

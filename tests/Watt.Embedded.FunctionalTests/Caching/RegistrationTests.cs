@@ -19,6 +19,65 @@ public sealed class RegistrationTests
         }
     }
 
+    /// <summary>A store of an application's own, written against the public API alone.</summary>
+    private sealed class OwnStore : Watt.Embedded.Caching.Stores.IHttpCacheStore
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, List<CacheEntry>> _entries = new();
+
+        public int Sets;
+
+        public ValueTask<IReadOnlyList<CacheEntry>> GetAsync(string key, CancellationToken cancellationToken) =>
+            new(_entries.TryGetValue(key, out var list) ? [.. list] : []);
+
+        public ValueTask SetAsync(CacheEntry entry, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Sets);
+            _entries.AddOrUpdate(entry.Key, _ => [entry], (_, list) => [entry, .. list.Where(e => e.Partition != entry.Partition || !e.Vary.SequenceEqual(entry.Vary))]);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask RemoveAsync(string key, CancellationToken cancellationToken)
+        {
+            _entries.TryRemove(key, out _);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask RemoveByTagAsync(string tag, CancellationToken cancellationToken)
+        {
+            foreach (var (key, list) in _entries)
+            {
+                _entries[key] = [.. list.Where(e => !e.Tags.Contains(tag, StringComparer.OrdinalIgnoreCase))];
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task An_applications_own_store_keeps_the_caches_entries_as_plain_data()
+    {
+        var store = new OwnStore();
+        var services = new ServiceCollection();
+        services.AddSingleton<Watt.Embedded.Caching.Stores.IHttpCacheStore>(store);
+        services.AddHttpClient("api").AddHttpMessageHandler(() => new CountingHandler()).AddWattHttpCache();
+        await using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("api");
+        var before = CountingHandler.Calls;
+
+        using var first = await client.GetAsync("http://own.test/a");
+        using var second = await client.GetAsync("http://own.test/a");
+
+        Assert.Equal(1, store.Sets);
+        Assert.StartsWith("Watt; hit", string.Join("", second.Headers.GetValues("Cache-Status")));
+        var stored = Assert.Single(await store.GetAsync("http://own.test/a", default));
+        Assert.Equal(200, stored.StatusCode);
+        Assert.Equal("from origin", System.Text.Encoding.UTF8.GetString(stored.Body));
+        Assert.Equal(["t"], stored.Tags);
+        await provider.GetRequiredService<IHttpCacheInvalidator>().InvalidateTagAsync("t");
+        Assert.Empty(await store.GetAsync("http://own.test/a", default));
+        Assert.True(CountingHandler.Calls - before >= 1);
+    }
+
     [Fact]
     public async Task AddWattHttpCache_puts_the_cache_before_the_clients_other_handlers_and_offers_an_invalidator()
     {

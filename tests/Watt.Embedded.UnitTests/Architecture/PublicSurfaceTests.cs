@@ -25,8 +25,20 @@ public sealed class PublicSurfaceTests
     {
         var exported = Core.GetExportedTypes().Select(t => t.Name).ToHashSet();
         Assert.DoesNotContain("RequestCoalescer", exported);
-        Assert.DoesNotContain("CacheEntry", exported);
+        Assert.DoesNotContain("MemoryHttpCacheStore", exported);
         Assert.Contains("WattServiceKind", exported); // the extension point is public
+    }
+
+    [Fact]
+    public void The_stored_cache_entry_is_public_data_set_once()
+    {
+        var entry = Core.GetExportedTypes().Single(t => t.Name == "CacheEntry");
+        var settable = entry.GetProperties()
+            .Where(p => p.SetMethod is { IsPublic: true } set && !set.ReturnParameter.GetRequiredCustomModifiers().Contains(typeof(System.Runtime.CompilerServices.IsExternalInit)))
+            .Select(p => p.Name);
+        Assert.Empty(settable); // init-only: a store or a cache cannot change an entry once made
+        Assert.Empty(entry.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly).Where(m => !m.IsSpecialName).Select(m => m.Name));
+        Assert.True(entry.IsSealed);
     }
 
     [Theory]

@@ -1,7 +1,11 @@
 namespace Watt.Embedded.Caching.Stores;
 
-/// <summary>Where the HTTP cache keeps its entries. One primary key holds the variants of one URI (Vary).</summary>
-internal interface IHttpCacheStore
+/// <summary>
+/// Where the HTTP cache keeps its entries: the memory store by default, <c>AddWattDistributedHttpCacheStore</c> or
+/// <c>AddWattRedisHttpCacheStore</c> for several instances, or a store of your own registered as this interface before
+/// <c>AddWatt</c>/<c>AddWattHttpCache</c>. One primary key (the target URI) holds the variants of one URI (Vary).
+/// </summary>
+public interface IHttpCacheStore
 {
     /// <summary>The stored variants of <paramref name="key"/>, most recent first; empty when none.</summary>
     ValueTask<IReadOnlyList<CacheEntry>> GetAsync(string key, CancellationToken cancellationToken);
