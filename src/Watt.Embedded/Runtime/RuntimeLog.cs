@@ -17,7 +17,7 @@ internal static partial class RuntimeLog
     [LoggerMessage(103, LogLevel.Warning, "Watt service '{Service}' worker {Worker} will restart in {Delay} ({FailedStarts} failed starts in a row; Failed after the first start and {MaxAttempts} restarts fail).")]
     public static partial void WorkerRestartScheduled(ILogger logger, string service, int worker, TimeSpan delay, int failedStarts, int maxAttempts);
 
-    [LoggerMessage(104, LogLevel.Critical, "Watt service '{Service}' worker {Worker} failed: its first start and {Attempts} restarts in a row failed; it stays down until the host restarts.")]
+    [LoggerMessage(104, LogLevel.Critical, "Watt service '{Service}' worker {Worker} failed: its first start and {Attempts} restarts in a row failed; it stays down until it is revived (POST /_watt/api/services/{Service}/revive) or the host restarts.")]
     public static partial void WorkerFailed(ILogger logger, string service, int worker, int attempts);
 
     [LoggerMessage(105, LogLevel.Error, "Watt service '{Service}' worker {Worker} stopped by itself while running; restarting it.")]

@@ -18,6 +18,6 @@ public enum ServiceState
     /// <summary>Its start-up or run failed; waiting for the next attempt (exponential back-off).</summary>
     Restarting,
 
-    /// <summary>Every restart attempt failed; the service is given up until the host restarts.</summary>
+    /// <summary>Every restart attempt failed; the worker is given up until it is revived (management API: <c>POST services/NAME/revive</c>) or the host restarts.</summary>
     Failed,
 }
