@@ -42,20 +42,11 @@ internal sealed class CommandContext(TextWriter output, TextWriter error, Option
     public bool Json(ParseResult parse) => parse.GetValue(json);
 
     /// <summary>Runs a command against the chosen host; a <see cref="CliException"/> is one line on standard error and exit code 1.</summary>
-    public async Task<int> RunAsync(ParseResult parse, Func<ManagementClient, Task> action)
+    public Task<int> RunAsync(ParseResult parse, Func<ManagementClient, Task> action) => RunAsync(async () =>
     {
-        try
-        {
-            using var client = new ManagementClient(HostSelection.Choose(HostDirectory.Running(), parse.GetValue(host)));
-            await action(client).ConfigureAwait(false);
-            return 0;
-        }
-        catch (CliException ex)
-        {
-            await error.WriteLineAsync("watt: " + ex.Message).ConfigureAwait(false);
-            return 1;
-        }
-    }
+        using var client = new ManagementClient(HostSelection.Choose(HostDirectory.Running(), parse.GetValue(host)));
+        await action(client).ConfigureAwait(false);
+    });
 
     /// <summary>Runs a command that needs no host.</summary>
     public async Task<int> RunAsync(Func<Task> action)

@@ -20,9 +20,11 @@ internal static class ManagementRegistration
     {
         services.AddSingleton(sp =>
         {
-            // Read from configuration directly: the logging providers are built before options may be validated.
-            var lines = sp.GetRequiredService<IConfiguration>().GetValue($"{WattOptions.SectionName}:Management:LogLines", 1000);
-            return new RecentLogs(Math.Clamp(lines, 1, 100_000), sp.GetRequiredService<TimeProvider>());
+            // Read from configuration directly: the logging providers are built before options may be validated. Off
+            // (nothing kept or formatted) when the management API is.
+            var section = sp.GetRequiredService<IConfiguration>().GetSection($"{WattOptions.SectionName}:Management");
+            var lines = section.GetValue(nameof(WattManagementOptions.Enabled), true) ? section.GetValue(nameof(WattManagementOptions.LogLines), 1000) : 0;
+            return new RecentLogs(Math.Clamp(lines, 0, 100_000), sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton<ILoggerProvider>(sp => sp.GetRequiredService<RecentLogs>());
         services.AddSingleton(sp =>

@@ -280,7 +280,7 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
         {
             DrainTimeout = _hostOptions.Value.ShutdownTimeout,
             Kind = KindName(definition, options),
-            HandsOffUnreachable = definition.Kind is not null,
+            KindReportsUnreachable = definition.Kind is not null,
         };
     }
 

@@ -26,13 +26,13 @@ internal static class ServiceEndpoints
             .WithName("GetService").WithSummary("One service in detail.").Produces<ServiceDetailView>().ProducesProblem(StatusCodes.Status404NotFound);
 
         MapChange(api, context, "/services/{name}/restart", "RestartService", "Restarts every worker, one at a time: a new worker starts, then the old one drains.",
-            (service, _, token) => service.RestartAsync(token));
+            (service, token) => service.RestartAsync(token));
         MapChange(api, context, "/services/{name}/revive", "ReviveService", "Replaces the workers that failed or wait to restart.",
-            (service, _, token) => service.ReviveAsync(token));
+            (service, token) => service.ReviveAsync(token));
         MapChange(api, context, "/services/{name}/stop", "StopService", "Drains and stops every worker; the service answers 503 until started.",
-            (service, _, token) => service.StopServiceAsync(token));
+            (service, token) => service.StopServiceAsync(token));
         MapChange(api, context, "/services/{name}/start", "StartService", "Starts a service that was stopped.",
-            (service, _, token) => service.StartServiceAsync(token));
+            (service, token) => service.StartServiceAsync(token));
 
         api.MapPost("/services/{name}/workers/{index}/restart", (string name, string index, CancellationToken token) => With(context, name, async service =>
             {
@@ -86,8 +86,8 @@ internal static class ServiceEndpoints
             .Produces<ServiceMetricsView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    private static void MapChange(RouteGroupBuilder api, ManagementContext context, string pattern, string name, string summary, Func<ServiceRuntime, ManagementContext, CancellationToken, Task> change) =>
-        api.MapPost(pattern, (string name, CancellationToken token) => With(context, name, service => ChangeAsync(context, service, t => change(service, context, t), token)))
+    private static void MapChange(RouteGroupBuilder api, ManagementContext context, string pattern, string name, string summary, Func<ServiceRuntime, CancellationToken, Task> change) =>
+        api.MapPost(pattern, (string name, CancellationToken token) => With(context, name, service => ChangeAsync(context, service, t => change(service, t), token)))
             .WithName(name).WithSummary(summary)
             .Produces<ServiceView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
@@ -100,6 +100,10 @@ internal static class ServiceEndpoints
         catch (ServiceChangeException ex)
         {
             return ex.IsConflict ? ManagementProblems.Conflict(ex.Message) : ManagementProblems.Failed(ex.Message);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            return ManagementProblems.Invalid(ex.Message); // a worker index that a concurrent scale-down removed
         }
 
         return Results.Json(ServiceView.Of(service, context.Time), ManagementJson.Options);

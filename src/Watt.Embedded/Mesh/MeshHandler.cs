@@ -74,7 +74,7 @@ internal sealed class MeshHandler(MeshShared mesh, string caller, ILogger logger
 
         try
         {
-            var response = service.HandsOffUnreachable && service.Workers.Count > 1
+            var response = service.HandsOffUnreachable
                 ? await SendHandingOffAsync(service, lease, request, cancellationToken).ConfigureAwait(false)
                 : await MeshExchange.SendAsync(lease, request, logger, service.Name, _caller, MeshUser.Of(request), cancellationToken).ConfigureAwait(false);
             activity?.SetTag("http.response.status_code", (int)response.StatusCode);

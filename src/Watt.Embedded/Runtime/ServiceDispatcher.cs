@@ -20,7 +20,7 @@ internal static class ServiceDispatcher
             return DispatchAfterAcquireAsync(context, service, pathBase, path, logger);
         }
 
-        if (service.HandsOffUnreachable && service.Workers.Count > 1)
+        if (service.HandsOffUnreachable)
         {
             return DispatchHandingOffAsync(context, service, lease, pathBase, path, logger);
         }
@@ -56,7 +56,7 @@ internal static class ServiceDispatcher
             return;
         }
 
-        if (service.HandsOffUnreachable && service.Workers.Count > 1)
+        if (service.HandsOffUnreachable)
         {
             await DispatchHandingOffAsync(context, service, lease, pathBase, path, logger).ConfigureAwait(false);
             return;

@@ -45,21 +45,17 @@ internal sealed partial class ServiceRuntime : IDisposable
         }
     }
 
-    /// <summary>Replaces the workers that do not serve (failed, or restarting after failures); returns how many.</summary>
-    public async Task<int> ReviveAsync(CancellationToken cancellationToken)
+    /// <summary>Replaces the workers that do not serve (failed, or restarting after failures).</summary>
+    public async Task ReviveAsync(CancellationToken cancellationToken)
     {
         using var change = await BeginChangeAsync(cancellationToken).ConfigureAwait(false);
-        var revived = 0;
         for (var i = 0; i < _workers.Length; i++)
         {
             if (_workers[i].State is ServiceState.Failed or ServiceState.Restarting)
             {
                 await ReplaceCoreAsync(i, change.Token).ConfigureAwait(false);
-                revived++;
             }
         }
-
-        return revived;
     }
 
     /// <summary>Drains and stops every worker; the service answers 503 until <see cref="StartServiceAsync"/>.</summary>

@@ -51,10 +51,13 @@ internal sealed partial class ServiceRuntime
     public string Name { get; }
 
     /// <summary>
-    /// Whether the service's kind reports workers it cannot reach (<see cref="Kinds.WattUnreachableWorker"/>), so that
-    /// a request may be sent to another worker: services of a kind (processes behind a proxy), not in-process ones.
+    /// Whether the service's kind reports workers it cannot reach (<see cref="Kinds.WattUnreachableWorker"/>): services
+    /// of a kind (processes behind a proxy), not in-process ones.
     /// </summary>
-    public bool HandsOffUnreachable { get; init; }
+    public bool KindReportsUnreachable { get; init; }
+
+    /// <summary>Whether a request whose worker turns out unreachable can go to another: the kind reports it, and there is another worker.</summary>
+    public bool HandsOffUnreachable => KindReportsUnreachable && _workers.Length > 1;
 
     /// <summary>What kind of service it is (<c>minimal-api</c>, <c>aspnetcore-app</c>, or a kind's name such as <c>next</c>).</summary>
     public string Kind { get; init; } = "minimal-api";

@@ -73,9 +73,6 @@ internal sealed class WorkerRuntime : IDisposable
     /// <summary>Skips the worker for a second (or until it starts again): a request found its process unreachable.</summary>
     public void MarkUnreachable() => Volatile.Write(ref _unreachableUntil, _time.GetTimestamp() + _time.TimestampFrequency);
 
-    /// <summary>Whether <see cref="StopAsync"/> was called: the worker drains and takes no part in the service any longer.</summary>
-    public bool IsStopRequested => _stopRequested;
-
     /// <summary>
     /// Marks a running worker whose health checks keep failing; it still answers until it is replaced.
     /// <see langword="false"/> when it was not running.

@@ -7,7 +7,8 @@ namespace Watt.Embedded.Telemetry.Logging;
 /// <summary>
 /// The last log lines of each service (and of the host, as <c>host</c>), in a ring of bounded size per service, and
 /// a live feed of new lines for whoever follows a service (the management API's stream). A logging provider of the
-/// host: it sees every service's records, already redacted, with the scope that names the service.
+/// host: it sees every service's records, already redacted, with the scope that names the service. With a capacity of
+/// 0 (the management API off, or <c>Watt:Management:LogLines</c> 0) it keeps and formats nothing.
 /// </summary>
 internal sealed class RecentLogs : ILoggerProvider, ISupportExternalScope
 {
@@ -37,7 +38,7 @@ internal sealed class RecentLogs : ILoggerProvider, ISupportExternalScope
     public IAsyncEnumerable<LogLine> FollowAsync(string service, CancellationToken cancellationToken)
     {
         var channel = Channel.CreateBounded<LogLine>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-        var ring = _rings.GetOrAdd(service, _ => new Ring(_capacity));
+        var ring = _rings.GetOrAdd(service, static (_, capacity) => new Ring(capacity), _capacity);
         ring.Subscribe(channel.Writer);
         cancellationToken.Register(() =>
         {
@@ -51,16 +52,21 @@ internal sealed class RecentLogs : ILoggerProvider, ISupportExternalScope
     {
     }
 
-    private void Write(LogLine line, string service) => _rings.GetOrAdd(service, _ => new Ring(_capacity)).Add(line);
+    private void Write(LogLine line, string service) => _rings.GetOrAdd(service, static (_, capacity) => new Ring(capacity), _capacity).Add(line);
 
     private sealed class Logger(RecentLogs owner, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => owner._scopes?.Push(state);
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None && owner._capacity > 0;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
+            if (!IsEnabled(logLevel))
+            {
+                return;
+            }
+
             var finder = new ScopeFinder();
             owner._scopes?.ForEachScope(static (scope, f) =>
             {
