@@ -4,7 +4,7 @@ using Watt.Embedded.Http;
 
 namespace Watt.Embedded.Caching;
 
-/// <summary>Builds the responses served from a stored entry (RFC 9111 §4.3.2, §3.4): the stored response with <c>Age</c> and <c>Cache-Status</c>, a 304 to a client's own conditional request it satisfies, one byte range of a complete stored 200 as a 206.</summary>
+/// <summary>Builds the responses served from a stored entry (RFC 9111 §4.3.2, §3.4): the stored response with <c>Age</c> and <c>Cache-Status</c>, a 304 to a client's own conditional request it satisfies, one byte range of a stored 200, or of a stored 206 that holds it, as a 206 (<see cref="PartialContent"/>).</summary>
 internal static class CachedResponses
 {
     /// <summary>A response from <paramref name="entry"/>: a 304 to a client's own conditional request it satisfies (§4.3.2), else the stored response.</summary>
@@ -25,13 +25,13 @@ internal static class CachedResponses
     /// <summary>The stored response (HEAD: without its body), with <c>Age</c> when served from the store (<paramref name="age"/> set).</summary>
     internal static HttpResponseMessage Build(CacheEntry entry, HttpRequestMessage request, bool head, TimeSpan? age, string cacheStatus)
     {
-        // A range of a complete stored response, for a GET served from the cache (RFC 9111 §3.4).
-        var part = !head && age is not null ? PartOf(request, entry) : null;
+        // A range of a stored response, for a GET served from the cache (RFC 9111 §3.4).
+        var part = !head && age is not null ? PartialContent.PartOf(request, entry) : null;
         var response = new HttpResponseMessage(part is null ? entry.Status : HttpStatusCode.PartialContent)
         {
             RequestMessage = request,
             Content = head ? new ByteArrayContent([])
-                : part is { } range ? new ByteArrayContent(entry.Body, (int)range.First, (int)(range.Last - range.First + 1))
+                : part is { } range ? new ByteArrayContent(entry.Body, (int)range.Offset, (int)(range.Last - range.First + 1))
                 : new ByteArrayContent(entry.Body),
         };
         if (age is null)
@@ -48,7 +48,7 @@ internal static class CachedResponses
         if (part is { } served)
         {
             response.Content.Headers.ContentLength = served.Last - served.First + 1;
-            response.Content.Headers.ContentRange = new ContentRangeHeaderValue(served.First, served.Last, entry.Body.Length);
+            response.Content.Headers.ContentRange = new ContentRangeHeaderValue(served.First, served.Last, served.Complete);
         }
 
         response.Headers.TryAddWithoutValidation("Cache-Status", cacheStatus);
@@ -56,20 +56,6 @@ internal static class CachedResponses
     }
 
     internal static bool HasRange(HttpRequestMessage request) => RequestHeadersPeek.Of(request)?.NonValidated.Contains("Range") == true;
-
-    // The byte range a request asks of a stored 200, when one satisfiable range is asked (and If-Range holds).
-    internal static (long First, long Last)? PartOf(HttpRequestMessage request, CacheEntry entry)
-    {
-        if (entry.StatusCode != 200 || RequestHeadersPeek.Of(request)?.NonValidated is not { } headers || !headers.TryGetValues("Range", out var range))
-        {
-            return null;
-        }
-
-        var ifRange = headers.TryGetValues("If-Range", out var condition) ? condition.ToString() : null;
-        return ByteRange.TryResolve(range.ToString(), ifRange, entry.Header("ETag"), entry.Header("Last-Modified"), entry.Body.Length, out var first, out var last)
-            ? (first, last)
-            : null;
-    }
 
     /// <summary>An age in whole seconds, never negative (RFC 9111 §5.1: the Age header is a non-negative integer).</summary>
     internal static long WholeSeconds(TimeSpan age) => age.Ticks <= 0 ? 0 : age.Ticks / TimeSpan.TicksPerSecond;

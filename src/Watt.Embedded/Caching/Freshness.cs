@@ -11,9 +11,9 @@ internal static class Freshness
 
     /// <summary>
     /// Status codes whose caching rules this cache implements (RFC 9111 §5.2.2.3, must-understand): the final
-    /// status codes RFC 9110 defines, but for 206 (partial content is not stored) and 304.
+    /// status codes RFC 9110 defines, but for 304.
     /// </summary>
-    public static bool IsUnderstood(int status) => status is (>= 200 and <= 205) or 300 or 301 or 302 or 303 or 307 or 308
+    public static bool IsUnderstood(int status) => status is (>= 200 and <= 206) or 300 or 301 or 302 or 303 or 307 or 308
         or (>= 400 and <= 417) or 421 or 422 or 426 or (>= 500 and <= 505);
 
     /// <summary>§4.2.1: s-maxage (shared), max-age, Expires - Date, heuristic (§4.2.2), else the configured default.</summary>

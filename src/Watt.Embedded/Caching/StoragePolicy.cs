@@ -14,7 +14,7 @@ internal sealed class StoragePolicy(HttpCacheOptions options, string partition)
     public bool IsStorable(HttpRequestMessage request, HttpResponseMessage response, CacheScope scope, (CacheControlHeaderValue? CacheControl, string? Field) policy)
     {
         var status = (int)response.StatusCode;
-        if (request.Method != HttpMethod.Get || status < 200 || status == 206 || status == 304)
+        if (request.Method != HttpMethod.Get || status < 200 || status == 304 || (status == 206 && !PartialContent.IsStorable(response)))
         {
             return false;
         }
