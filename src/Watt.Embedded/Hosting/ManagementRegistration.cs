@@ -27,6 +27,18 @@ internal static class ManagementRegistration
             return new RecentLogs(Math.Clamp(lines, 0, 100_000), sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton<ILoggerProvider>(sp => sp.GetRequiredService<RecentLogs>());
+
+        // ASP.NET Core's own records below Warning are not kept (as the web templates' appsettings.json has it), and
+        // its hosting diagnostics (a line at the start and end of every request) not at all: a provider that would
+        // take them makes ASP.NET Core start an Activity and a log scope for every request and format two lines, even
+        // in a host whose other providers log none of them (ClearProviders()). Watt's request logging
+        // (Watt:Logging:Requests) is what the tail shows of requests. Logging:WattRecent:LogLevel changes either.
+        services.Configure<LoggerFilterOptions>(o =>
+        {
+            o.Rules.Insert(0, new LoggerFilterRule(typeof(RecentLogs).FullName, "Microsoft.AspNetCore", LogLevel.Warning, null));
+            o.Rules.Insert(1, new LoggerFilterRule(typeof(RecentLogs).FullName, "Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None, null));
+        });
+        services.AddSingleton<CacheStatistics>();
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<WattOptions>>();
@@ -39,7 +51,8 @@ internal static class ManagementRegistration
                 sp.GetRequiredService<IConfiguration>(),
                 new SensitiveNames(options.Value.Logging.Redact),
                 () => options.Value,
-                sp.GetRequiredService<TimeProvider>());
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<CacheStatistics>());
         });
         services.AddOpenApi(ManagementApi.DocumentName, o => o.ShouldInclude = d => d.GroupName == ManagementApi.DocumentName);
     }

@@ -10,8 +10,12 @@ namespace Watt.Embedded.Telemetry.Logging;
 /// host: it sees every service's records, already redacted, with the scope that names the service. With a capacity of
 /// 0 (the management API off, or <c>Watt:Management:LogLines</c> 0) it keeps and formats nothing.
 /// </summary>
+[ProviderAlias(Alias)]
 internal sealed class RecentLogs : ILoggerProvider, ISupportExternalScope
 {
+    /// <summary>The provider's name in logging configuration (<c>Logging:WattRecent:LogLevel</c>).</summary>
+    public const string Alias = "WattRecent";
+
     private readonly ConcurrentDictionary<string, Ring> _rings = new(StringComparer.OrdinalIgnoreCase);
     private readonly int _capacity;
     private readonly TimeProvider _time;
