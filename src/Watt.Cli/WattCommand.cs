@@ -7,7 +7,7 @@ namespace Watt.Cli;
 
 /// <summary>
 /// The <c>watt</c> command line, as <c>wattpm</c> is for Platformatic Watt: <c>ps</c>, <c>services</c>, <c>logs</c>,
-/// <c>restart</c>, <c>scale</c>, <c>inject</c>, <c>metrics</c>, <c>cache invalidate</c>; <c>--json</c> on each, and
+/// <c>restart</c>, <c>scale</c>, <c>inject</c>, <c>metrics</c>, <c>cache invalidate</c>, <c>dashboard</c>; <c>--json</c> on each, and
 /// <c>--host</c> to choose a host when more than one runs.
 /// </summary>
 internal static class WattCommand
@@ -28,6 +28,7 @@ internal static class WattCommand
         root.Subcommands.Add(InjectCommand.Create(context));
         root.Subcommands.Add(MetricsCommand.Create(context));
         root.Subcommands.Add(CacheCommand.Create(context));
+        root.Subcommands.Add(DashboardCommand.Create(context, host));
         return root;
     }
 }

@@ -8,9 +8,10 @@ public static class OrdersApi
         app.MapGet("/", (OrderStore store) => store.All);
         app.MapGet("/{id:int}", (int id, OrderStore store) =>
             store.Find(id) is { } order ? Results.Ok(order) : Results.NotFound());
-        app.MapPost("/", (NewOrder order, OrderStore store, HttpContext context) =>
+        app.MapPost("/", (NewOrder order, OrderStore store, HttpContext context, ILogger<OrderStore> logger) =>
         {
             var created = store.Add(order);
+            logger.LogInformation("Order {OrderId} placed: {Quantity} x {Product}", created.Id, created.Quantity, created.Product);
             // PathBase is the mount (/orders), so links built from the request are right from outside.
             return Results.Created($"{context.Request.PathBase}/{created.Id}", created);
         });

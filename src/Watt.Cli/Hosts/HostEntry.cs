@@ -6,5 +6,6 @@ namespace Watt.Cli.Hosts;
 /// <param name="ProcessStartTime">When its process started (UTC).</param>
 /// <param name="Urls">The addresses its server listens on.</param>
 /// <param name="Management">The management API's address on this machine.</param>
+/// <param name="Dashboard">The dashboard's address on this machine (absent when the host serves none).</param>
 /// <param name="Environment">Its environment name.</param>
-internal sealed record HostEntry(int Pid, string Name, DateTime ProcessStartTime, string[] Urls, string Management, string? Environment);
+internal sealed record HostEntry(int Pid, string Name, DateTime ProcessStartTime, string[] Urls, string Management, string? Dashboard, string? Environment);

@@ -38,6 +38,9 @@ public sealed class WattOptions
     /// <summary>The management API (<c>/_watt/api</c>): inspect and change the running services.</summary>
     public Management.WattManagementOptions Management { get; set; } = new();
 
+    /// <summary>The dashboard (<c>/_watt</c>): the whole application server live in one page.</summary>
+    public Dashboard.WattDashboardOptions Dashboard { get; set; } = new();
+
     /// <summary>Prometheus metrics of the host and every service.</summary>
     public Telemetry.Metrics.WattMetricsOptions Metrics { get; set; } = new();
 }

@@ -42,6 +42,7 @@ internal sealed class WattOptionsSetup(ServiceRegistry registry, IConfiguration 
         section.GetSection(nameof(WattOptions.Metrics)).Bind(options.Metrics);
         section.GetSection(nameof(WattOptions.Health)).Bind(options.Health);
         section.GetSection(nameof(WattOptions.Management)).Bind(options.Management);
+        section.GetSection(nameof(WattOptions.Dashboard)).Bind(options.Dashboard);
         foreach (var child in section.GetSection(nameof(WattOptions.Services)).GetChildren())
         {
             if (!options.Services.TryGetValue(child.Key, out var service))

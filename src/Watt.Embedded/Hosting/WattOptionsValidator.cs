@@ -36,6 +36,7 @@ internal sealed class WattOptionsValidator(
 
         Health.HealthOptionsValidator.Validate($"{Root}:{nameof(WattOptions.Health)}", options.Health, errors);
         Management.ManagementOptionsValidator.Validate($"{Root}:{nameof(WattOptions.Management)}", options.Management, errors);
+        Dashboard.DashboardOptionsValidator.Validate($"{Root}:{nameof(WattOptions.Dashboard)}", options.Dashboard, $"{Root}:{nameof(WattOptions.Management)}", options.Management.Prefix, errors);
         ValidateUnknownKeys(errors);
 
         foreach (var (serviceName, service) in options.Services)

@@ -154,7 +154,8 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
             return;
         }
 
-        _registration = Management.HostRegistration.Write(_environment.ApplicationName, [.. addresses.Addresses], address, _environment.EnvironmentName);
+        var dashboard = _options.Value.Dashboard is { Enabled: true } page ? Management.ManagementAddress.For(addresses.Addresses, page.Path) + "/" : null;
+        _registration = Management.HostRegistration.Write(_environment.ApplicationName, [.. addresses.Addresses], address, dashboard, _environment.EnvironmentName);
     }
 
     /// <summary>Runs the unhealthy-worker monitor once now (tests; the monitor runs every Watt:Health:CheckInterval).</summary>

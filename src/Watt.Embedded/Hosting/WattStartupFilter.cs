@@ -41,6 +41,11 @@ internal sealed class WattStartupFilter(WattPipelineMarker marker) : IStartupFil
         {
             var context = services.GetRequiredService<Watt.Embedded.Management.ManagementContext>();
             app.Map(options.Management.Prefix.TrimEnd('/'), api => Watt.Embedded.Management.ManagementApi.Configure(api, options.Management, context));
+            if (options.Dashboard.Enabled)
+            {
+                // After the API's branch: the dashboard's path may hold the API's (/_watt and /_watt/api).
+                app.Map(options.Dashboard.Path, page => Watt.Embedded.Dashboard.DashboardPage.Configure(page, options.Dashboard, options.Management));
+            }
         }
 
         if (metricsPath is not null)

@@ -18,7 +18,7 @@ internal sealed class HostRegistration : IDisposable
     private HostRegistration(string file) => _file = file;
 
     /// <summary>Writes this process's entry; <see langword="null"/> (and nothing written) when the folder cannot be written.</summary>
-    public static HostRegistration? Write(string name, IReadOnlyList<string> urls, string management, string environment)
+    public static HostRegistration? Write(string name, IReadOnlyList<string> urls, string management, string? dashboard, string environment)
     {
         try
         {
@@ -33,7 +33,7 @@ internal sealed class HostRegistration : IDisposable
             }
 
             using var process = Process.GetCurrentProcess();
-            var entry = new HostEntry(Environment.ProcessId, name, process.StartTime.ToUniversalTime(), urls, management, environment);
+            var entry = new HostEntry(Environment.ProcessId, name, process.StartTime.ToUniversalTime(), urls, management, dashboard, environment);
             var pid = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var nth = Interlocked.Increment(ref _written);
             var file = Path.Combine(folder, nth == 1 ? pid + ".json" : $"{pid}-{nth.ToString(System.Globalization.CultureInfo.InvariantCulture)}.json");
@@ -76,5 +76,6 @@ internal sealed class HostRegistration : IDisposable
 /// <param name="ProcessStartTime">When its process started (UTC): with the pid, tells a live host from a reused pid.</param>
 /// <param name="Urls">The addresses its server listens on.</param>
 /// <param name="Management">The management API's address, reachable from this machine.</param>
+/// <param name="Dashboard">The dashboard's address, reachable from this machine; <see langword="null"/> when it is off.</param>
 /// <param name="Environment">Its environment name.</param>
-internal sealed record HostEntry(int Pid, string Name, DateTime ProcessStartTime, IReadOnlyList<string> Urls, string Management, string Environment);
+internal sealed record HostEntry(int Pid, string Name, DateTime ProcessStartTime, IReadOnlyList<string> Urls, string Management, string? Dashboard, string Environment);

@@ -37,6 +37,7 @@ internal static class ManagementApi
             LogEndpoints.Map(api, context);
             CacheEndpoints.Map(api, context);
             ConfigEndpoint.Map(api, context);
+            OverviewEndpoints.Map(api, context);
             endpoints.MapOpenApi("/openapi/{documentName}.json");
         });
     }

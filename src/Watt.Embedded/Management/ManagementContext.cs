@@ -16,7 +16,8 @@ internal sealed class ManagementContext(
     IConfiguration configuration,
     SensitiveNames sensitive,
     Func<object> effectiveOptions,
-    TimeProvider time)
+    TimeProvider time,
+    CacheStatistics cacheStatistics)
 {
     public ServiceRouter Router { get; } = router;
 
@@ -36,4 +37,7 @@ internal sealed class ManagementContext(
     public object EffectiveOptions => effectiveOptions();
 
     public TimeProvider Time { get; } = time;
+
+    /// <summary>The HTTP caches' hits, misses and stored bytes since the host started.</summary>
+    public CacheStatistics CacheStatistics { get; } = cacheStatistics;
 }

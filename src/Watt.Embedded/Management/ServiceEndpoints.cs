@@ -14,12 +14,12 @@ internal static class ServiceEndpoints
 {
     public static void Map(RouteGroupBuilder api, ManagementContext context)
     {
-        api.MapGet("/services", () => Results.Json(context.Router.All.Select(s => ServiceView.Of(s, context.Time)), ManagementJson.Options))
+        api.MapGet("/services", () => Results.Json(context.Router.All.Select(s => ServiceView.Of(s, context.Time, context.Metrics)), ManagementJson.Options))
             .WithName("ListServices").WithSummary("Every service, its state and its workers.").Produces<ServiceView[]>();
 
         api.MapGet("/services/{name}", (string name) => With(context, name, service => Results.Json(
                 new ServiceDetailView(
-                    ServiceView.Of(service, context.Time),
+                    ServiceView.Of(service, context.Time, context.Metrics),
                     new ConcurrencyView(service.Bulkhead.Limit, service.Bulkhead.QueueLimit, service.Bulkhead.Queued, service.Bulkhead.Rejected),
                     service.Options.DependsOn),
                 ManagementJson.Options)))
@@ -106,7 +106,7 @@ internal static class ServiceEndpoints
             return ManagementProblems.Invalid(ex.Message); // a worker index that a concurrent scale-down removed
         }
 
-        return Results.Json(ServiceView.Of(service, context.Time), ManagementJson.Options);
+        return Results.Json(ServiceView.Of(service, context.Time, context.Metrics), ManagementJson.Options);
     }
 
     /// <summary>Runs <paramref name="action"/> on the named service, or answers 404 naming the known ones.</summary>

@@ -1,4 +1,5 @@
 using Watt.Embedded.Runtime;
+using Watt.Embedded.Telemetry.Metrics;
 
 namespace Watt.Embedded.Management;
 
@@ -6,7 +7,7 @@ namespace Watt.Embedded.Management;
 internal sealed record ServiceView(
     string Name, string Kind, string State, string? Mount, string? Host, bool Optional, bool StoppedByOperator, int InFlight, IReadOnlyList<WorkerView> Workers)
 {
-    public static ServiceView Of(ServiceRuntime service, TimeProvider time) => new(
+    public static ServiceView Of(ServiceRuntime service, TimeProvider time, WattMetrics? metrics = null) => new(
         service.Name,
         service.Kind,
         service.State.ToString(),
@@ -15,13 +16,17 @@ internal sealed record ServiceView(
         service.Options.Optional,
         service.IsStoppedByOperator,
         (int)service.InFlight,
-        [.. service.Workers.Select(w => WorkerView.Of(w, time))]);
+        [.. service.Workers.Select(w => WorkerView.Of(w, time, metrics?.WorkerGauges(service.Name, w.Index)))]);
 }
 
-/// <summary>A worker as the management API lists it: state, uptime, restarts, process id (process workers) and last error.</summary>
-internal sealed record WorkerView(int Index, string State, DateTimeOffset? RunningSince, double? UptimeSeconds, int Restarts, int? ProcessId, string? LastError, int InFlight)
+/// <summary>
+/// A worker as the management API lists it: state, uptime, restarts, process id (process workers), last error, and the
+/// gauges its process reported (such as <c>watt_worker_event_loop_utilization</c>, <c>watt_worker_heap_used_bytes</c>,
+/// <c>watt_worker_rss_bytes</c> of a Node worker), by series name.
+/// </summary>
+internal sealed record WorkerView(int Index, string State, DateTimeOffset? RunningSince, double? UptimeSeconds, int Restarts, int? ProcessId, string? LastError, int InFlight, IReadOnlyDictionary<string, double>? Resources)
 {
-    public static WorkerView Of(WorkerRuntime worker, TimeProvider time) => new(
+    public static WorkerView Of(WorkerRuntime worker, TimeProvider time, IReadOnlyDictionary<string, double>? resources = null) => new(
         worker.Index,
         worker.State.ToString(),
         worker.IsServing ? worker.RunningSince : null,
@@ -29,7 +34,8 @@ internal sealed record WorkerView(int Index, string State, DateTimeOffset? Runni
         worker.Restarts,
         worker.Services?.GetService(typeof(Kinds.IWattWorkerProcess)) is Kinds.IWattWorkerProcess process ? process.ProcessId : null,
         worker.LastError,
-        worker.InFlight);
+        worker.InFlight,
+        resources is { Count: > 0 } ? resources : null);
 }
 
 /// <summary>A service in detail: its view, its concurrency limit and queue, its dependencies and its health.</summary>

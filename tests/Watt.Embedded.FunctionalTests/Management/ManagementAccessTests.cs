@@ -92,4 +92,32 @@ public sealed class ManagementAccessTests
         Assert.Contains("Watt:Management:Prefix must be a path starting with '/'", error.Message, StringComparison.Ordinal);
         Assert.Contains("Watt:Management:AllowLoopback is false and Watt:Management:AuthorizationPolicy is not set", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_dashboard_can_be_moved_or_turned_off_and_bad_paths_name_the_key()
+    {
+        await using (var moved = await StartAsync(new Dictionary<string, string?> { ["Watt:Dashboard:Path"] = "/ops/board" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await moved.Client.GetAsync("/ops/board/")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await moved.Client.GetAsync("/_watt/")).StatusCode);
+            var page = await moved.Client.GetStringAsync("/ops/board/");
+            Assert.Contains("content=\"/_watt/api\"", page, StringComparison.Ordinal); // the page finds the API where it is
+        }
+
+        await using (var off = await StartAsync(new Dictionary<string, string?> { ["Watt:Dashboard:Enabled"] = "false" }))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await off.Client.GetAsync("/_watt/")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await off.Client.GetAsync(Services)).StatusCode);
+        }
+
+        await using (var noApi = await StartAsync(new Dictionary<string, string?> { ["Watt:Management:Enabled"] = "false" }))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await noApi.Client.GetAsync("/_watt/")).StatusCode); // no page without its API
+        }
+
+        var inside = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(new Dictionary<string, string?> { ["Watt:Dashboard:Path"] = "/_watt/api/board" }));
+        Assert.Contains("Watt:Dashboard:Path '/_watt/api/board' is inside Watt:Management:Prefix '/_watt/api'", inside.Message, StringComparison.Ordinal);
+        var malformed = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(new Dictionary<string, string?> { ["Watt:Dashboard:Path"] = "board/" }));
+        Assert.Contains("Watt:Dashboard:Path must be a path starting with '/'", malformed.Message, StringComparison.Ordinal);
+    }
 }

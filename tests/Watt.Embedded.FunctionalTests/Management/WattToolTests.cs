@@ -135,6 +135,15 @@ public sealed class WattToolTests : IDisposable
             Assert.True(exit == 0, error);
             Assert.Contains("invalidated 1 tag(s)", output, StringComparison.Ordinal);
 
+            (exit, output, error) = await WattAsync("dashboard", "--no-browser");
+            Assert.True(exit == 0, error);
+            var dashboard = System.Text.RegularExpressions.Regex.Match(output, @"Dashboard of Monolith \(\d+\): (http://127\.0\.0\.1:\d+/_watt/)\s*$");
+            Assert.True(dashboard.Success, output);
+            using (var browser = new HttpClient())
+            {
+                Assert.Contains("<title>Watt dashboard</title>", await browser.GetStringAsync(dashboard.Groups[1].Value), StringComparison.Ordinal);
+            }
+
             (exit, _, error) = await WattAsync("restart", "billing");
             Assert.Equal(1, exit);
             Assert.Contains("No Watt service is named 'billing' (declared: catalog, notifications, orders)", error, StringComparison.Ordinal);

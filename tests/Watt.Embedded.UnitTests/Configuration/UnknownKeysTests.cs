@@ -36,6 +36,6 @@ public sealed class UnknownKeysTests
 
         UnknownKeys.Check(configuration.GetSection("Watt"), typeof(WattOptions), errors);
 
-        Assert.Equal(["Watt:Zzzzzzzz is not a Watt setting (known: Concurrency, Health, Logging, Management, Mesh, Metrics, Restart, Services, ThreadPool, Tracing)."], errors);
+        Assert.Equal(["Watt:Zzzzzzzz is not a Watt setting (known: Concurrency, Dashboard, Health, Logging, Management, Mesh, Metrics, Restart, Services, ThreadPool, Tracing)."], errors);
     }
 }

@@ -83,6 +83,40 @@ internal sealed class RequestWindow
             Percentile(buckets, count, 0.99));
     }
 
+    /// <summary>
+    /// The last <paramref name="seconds"/> complete seconds (the current one left out), oldest first: each second's
+    /// requests, failures and 95th percentile (a second without requests: zeros).
+    /// </summary>
+    public RequestSecond[] History(int seconds)
+    {
+        seconds = Math.Clamp(seconds, 1, Seconds - 1);
+        var now = Now();
+        var history = new RequestSecond[seconds];
+        var buckets = new long[Bounds.Length];
+        for (var i = 0; i < seconds; i++)
+        {
+            var second = now - seconds + i;
+            var slot = _slots[second % Seconds];
+            long count = 0, failed = 0;
+            lock (slot)
+            {
+                if (slot.Second == second)
+                {
+                    count = Volatile.Read(ref slot.Count);
+                    failed = Volatile.Read(ref slot.Failed);
+                    for (var b = 0; b < buckets.Length; b++)
+                    {
+                        buckets[b] = Volatile.Read(ref slot.Buckets[b]);
+                    }
+                }
+            }
+
+            history[i] = new RequestSecond(second - now, count, failed, count == 0 ? 0 : Percentile(buckets, count, 0.95));
+        }
+
+        return history;
+    }
+
     private long Now() => _time.GetTimestamp() / _time.TimestampFrequency;
 
     private static int Bucket(double microseconds)
@@ -124,6 +158,9 @@ internal sealed class RequestWindow
         public readonly long[] Buckets = new long[Bounds.Length];
     }
 }
+
+/// <summary>One second of a service's requests: how many seconds ago it began (negative), its requests, failures (5xx) and 95th percentile in milliseconds.</summary>
+internal readonly record struct RequestSecond(long Offset, long Requests, long Errors, double P95Milliseconds);
 
 /// <summary>A service's requests over its last <see cref="WindowSeconds"/> seconds (at most a minute).</summary>
 internal sealed record RequestSnapshot(long WindowSeconds, long Requests, long Errors, double RequestsPerSecond, double ErrorRate, double P50Milliseconds, double P95Milliseconds, double P99Milliseconds);

@@ -1,0 +1,91 @@
+using System.Collections.Frozen;
+using System.Net;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Watt.Embedded.Management;
+
+namespace Watt.Embedded.Dashboard;
+
+/// <summary>
+/// Serves the dashboard in its own branch of the host's pipeline (<see cref="WattDashboardOptions.Path"/>), behind the
+/// management API's access check: the page and its script and style sheet, embedded in this assembly (no build step
+/// on the user's machine, nothing fetched from anywhere but this host). A strict Content-Security-Policy allows
+/// scripts, styles and connections to this origin only.
+/// </summary>
+internal static class DashboardPage
+{
+    private const string Policy = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+    private static readonly FrozenDictionary<string, (string ContentType, string Resource)> Assets = new Dictionary<string, (string, string)>(StringComparer.Ordinal)
+    {
+        ["/"] = ("text/html; charset=utf-8", "index.html"),
+        ["/dashboard.js"] = ("text/javascript; charset=utf-8", "dashboard.js"),
+        ["/dashboard.css"] = ("text/css; charset=utf-8", "dashboard.css"),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    public static void Configure(IApplicationBuilder branch, WattDashboardOptions options, WattManagementOptions management)
+    {
+        var policies = branch.ApplicationServices.GetService<IAuthorizationPolicyProvider>();
+        var contents = Assets.ToFrozenDictionary(a => a.Key, a => Load(a.Value.Resource, management.Prefix.TrimEnd('/')), StringComparer.Ordinal);
+        branch.Use(next => async http =>
+        {
+            if (await ManagementAccess.AllowAsync(http, management, policies).ConfigureAwait(false))
+            {
+                await next(http).ConfigureAwait(false);
+            }
+        });
+        branch.Run(http =>
+        {
+            var path = http.Request.Path.Value ?? string.Empty;
+            if (path.Length == 0)
+            {
+                // The page's own address ends with '/', so its relative links stay under it.
+                http.Response.StatusCode = StatusCodes.Status308PermanentRedirect;
+                http.Response.Headers.Location = http.Request.PathBase.Value + "/";
+                return Task.CompletedTask;
+            }
+
+            if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
+            {
+                http.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+                http.Response.Headers.Allow = "GET, HEAD";
+                return Task.CompletedTask;
+            }
+
+            if (!Assets.TryGetValue(path, out var asset))
+            {
+                http.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            var headers = http.Response.Headers;
+            headers.ContentType = asset.ContentType;
+            headers.CacheControl = "no-cache";
+            headers.ContentSecurityPolicy = Policy;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers["Cross-Origin-Opener-Policy"] = "same-origin";
+            var body = contents[path];
+            http.Response.ContentLength = body.Length;
+            return HttpMethods.IsHead(http.Request.Method) ? Task.CompletedTask : http.Response.Body.WriteAsync(body).AsTask();
+        });
+    }
+
+    // An embedded asset; the page learns the API's prefix from a meta element filled in here.
+    private static byte[] Load(string name, string apiPrefix)
+    {
+        using var stream = typeof(DashboardPage).Assembly.GetManifestResourceStream("Watt.Embedded.Dashboard." + name)
+            ?? throw new InvalidOperationException($"The dashboard's asset '{name}' is not embedded in {typeof(DashboardPage).Assembly.GetName().Name}.");
+        using var reader = new StreamReader(stream);
+        var text = reader.ReadToEnd();
+        if (name.EndsWith(".html", StringComparison.Ordinal))
+        {
+            text = text.Replace("{{API}}", WebUtility.HtmlEncode(apiPrefix), StringComparison.Ordinal);
+        }
+
+        return System.Text.Encoding.UTF8.GetBytes(text);
+    }
+}
