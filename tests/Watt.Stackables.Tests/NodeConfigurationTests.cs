@@ -48,6 +48,16 @@ public sealed class NodeConfigurationTests
     }
 
     [Fact]
+    public async Task A_node_executable_that_does_not_exist_fails_the_start_naming_the_key()
+    {
+        var error = await StartFailsAsync(
+            new() { ["Watt:Services:api:NodeExecutable"] = "/nonexistent/node" },
+            h => h.Watt.AddExpress("api", NodeFixtures.Express));
+
+        Assert.Contains("Watt:Services:api:NodeExecutable '/nonexistent/node' is not an executable file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Limits_out_of_range_are_refused_at_start_up_with_their_keys()
     {
         var error = await StartFailsAsync(

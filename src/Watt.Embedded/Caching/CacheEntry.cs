@@ -130,6 +130,26 @@ public sealed class CacheEntry
 
     internal HttpStatusCode Status => (HttpStatusCode)StatusCode;
 
+    /// <summary>
+    /// A new entry of the same stored variant (key, secondary key, partition, policy, tags) with another response: a
+    /// 304's refresh, parts combined. Entries are never changed in place.
+    /// </summary>
+    internal CacheEntry Revised(int statusCode, KeyValuePair<string, string[]>[] headers, KeyValuePair<string, string[]>[] contentHeaders, byte[] body, DateTimeOffset requestTime, DateTimeOffset responseTime) => new()
+    {
+        Key = Key,
+        StatusCode = statusCode,
+        Headers = headers,
+        ContentHeaders = contentHeaders,
+        Body = body,
+        RequestTime = requestTime,
+        ResponseTime = responseTime,
+        Vary = Vary,
+        Partition = Partition,
+        SharedAcrossCredentials = SharedAcrossCredentials,
+        PolicyField = PolicyField,
+        Tags = Tags,
+    };
+
     /// <summary>Whether <paramref name="other"/> has the same secondary key (§4.1): a store keeps one of the two.</summary>
     internal bool HasSameVariantAs(CacheEntry other) =>
         string.Equals(Partition, other.Partition, StringComparison.Ordinal) && Vary.AsSpan().SequenceEqual(other.Vary);

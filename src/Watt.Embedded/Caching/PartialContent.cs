@@ -131,21 +131,7 @@ internal static class PartialContent
             contentHeaders = [.. contentHeaders, new("Content-Range", [new ByteSpan(first, last, a.Complete).ToString()])];
         }
 
-        return new CacheEntry
-        {
-            Key = received.Key,
-            StatusCode = whole ? 200 : 206,
-            Headers = Merge(stored.Headers, received.Headers),
-            ContentHeaders = contentHeaders,
-            Body = body,
-            RequestTime = received.RequestTime,
-            ResponseTime = received.ResponseTime,
-            Vary = received.Vary,
-            Partition = received.Partition,
-            SharedAcrossCredentials = received.SharedAcrossCredentials,
-            PolicyField = received.PolicyField,
-            Tags = received.Tags,
-        };
+        return received.Revised(whole ? 200 : 206, Merge(stored.Headers, received.Headers), contentHeaders, body, received.RequestTime, received.ResponseTime);
     }
 
     // The stored fields with each the new response has replaced by its values; Content-Range and Content-Length,

@@ -54,21 +54,7 @@ internal static class Revalidation
         var connectionOptions = StoredFields.ConnectionOptions(notModified.Headers);
         var headers = Update(entry.Headers, notModified.Headers, connectionOptions);
         var contentHeaders = Update(entry.ContentHeaders, notModified.Content.Headers, connectionOptions);
-        return new CacheEntry
-        {
-            Key = entry.Key,
-            StatusCode = entry.StatusCode,
-            Headers = headers,
-            ContentHeaders = contentHeaders,
-            Body = entry.Body,
-            RequestTime = requestTime,
-            ResponseTime = responseTime,
-            Vary = entry.Vary,
-            Partition = entry.Partition,
-            SharedAcrossCredentials = entry.SharedAcrossCredentials,
-            PolicyField = entry.PolicyField,
-            Tags = entry.Tags,
-        };
+        return entry.Revised(entry.StatusCode, headers, contentHeaders, entry.Body, requestTime, responseTime);
     }
 
     internal static KeyValuePair<string, string[]>[] Update(KeyValuePair<string, string[]>[] stored, HttpHeaders received, HashSet<string>? connectionOptions)

@@ -29,14 +29,17 @@ internal static class ManagementRegistration
         services.AddSingleton<ILoggerProvider>(sp => sp.GetRequiredService<RecentLogs>());
 
         // ASP.NET Core's own records below Warning are not kept (as the web templates' appsettings.json has it), and
-        // its hosting diagnostics (a line at the start and end of every request) not at all: a provider that would
-        // take them makes ASP.NET Core start an Activity and a log scope for every request and format two lines, even
-        // in a host whose other providers log none of them (ClearProviders()). Watt's request logging
-        // (Watt:Logging:Requests) is what the tail shows of requests. Logging:WattRecent:LogLevel changes either.
+        // neither its hosting diagnostics (a line at the start and end of every request) nor IHttpClientFactory's lines
+        // (four Information lines around every call, none above it): a provider that takes them makes ASP.NET Core
+        // start an Activity and a log scope for every request, and every mesh call open a scope, even in a host whose
+        // other providers log none of them (ClearProviders()). Watt's request logging (Watt:Logging:Requests) is what the
+        // tail shows of requests. Logging:WattRecent:LogLevel changes any of these.
         services.Configure<LoggerFilterOptions>(o =>
         {
-            o.Rules.Insert(0, new LoggerFilterRule(typeof(RecentLogs).FullName, "Microsoft.AspNetCore", LogLevel.Warning, null));
-            o.Rules.Insert(1, new LoggerFilterRule(typeof(RecentLogs).FullName, "Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None, null));
+            var provider = typeof(RecentLogs).FullName;
+            o.Rules.Insert(0, new LoggerFilterRule(provider, "Microsoft.AspNetCore", LogLevel.Warning, null));
+            o.Rules.Insert(1, new LoggerFilterRule(provider, "Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None, null));
+            o.Rules.Insert(2, new LoggerFilterRule(provider, "System.Net.Http.HttpClient", LogLevel.None, null));
         });
         services.AddSingleton<CacheStatistics>();
         services.AddSingleton(sp =>

@@ -11,6 +11,10 @@ internal sealed class OverviewFeed(ManagementContext context, CacheStatistics ca
     private Dictionary<(string Caller, string Callee), MeshEdgeTotals> _previous = [];
     private long _previousAt;
 
+    // Unix seconds minus the windows' (monotonic) seconds, taken once, so that one second has the same time in every
+    // overview of this reader, which merges them by it.
+    private long? _unixOffset;
+
     /// <summary>The host now, with the last <paramref name="seconds"/> complete seconds of each service's requests.</summary>
     public OverviewView Next(int seconds)
     {
@@ -29,11 +33,12 @@ internal sealed class OverviewFeed(ManagementContext context, CacheStatistics ca
             }
 
             var window = metrics.WindowOf(service.Name);
+            _unixOffset ??= unixNow - window.CurrentSecond;
             var history = window.History(seconds);
             var points = new RequestSecondView[history.Length];
             for (var i = 0; i < history.Length; i++)
             {
-                points[i] = new RequestSecondView(unixNow + history[i].Offset, history[i].Requests, history[i].Errors, history[i].P95Milliseconds);
+                points[i] = new RequestSecondView(history[i].Second + _unixOffset.Value, history[i].Requests, history[i].Errors, history[i].P95Milliseconds);
             }
 
             var minute = window.Snapshot();

@@ -9,7 +9,8 @@ namespace Watt.Embedded.FunctionalTests.Management;
 /// The management API's log ring is a logging provider of the host; it must not switch on what a host with its other
 /// providers cleared would not log: ASP.NET Core's hosting diagnostics (with a provider for them, ASP.NET Core starts
 /// an Activity and a log scope and formats two lines for every request: about 900 B and twice the time of a small
-/// in-memory request) and ASP.NET Core's records below Warning.
+/// in-memory request), IHttpClientFactory's per-call lines (a scope per mesh call: about 600 B) and ASP.NET Core's
+/// records below Warning.
 /// </summary>
 public sealed class RecentLogsFilterTests
 {
@@ -31,6 +32,7 @@ public sealed class RecentLogsFilterTests
         Assert.False(loggers.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(LogLevel.Critical));
         Assert.False(loggers.CreateLogger("Microsoft.AspNetCore.Routing.EndpointMiddleware").IsEnabled(LogLevel.Information));
         Assert.True(loggers.CreateLogger("Microsoft.AspNetCore.Routing.EndpointMiddleware").IsEnabled(LogLevel.Warning));
+        Assert.False(loggers.CreateLogger("System.Net.Http.HttpClient.Default.LogicalHandler").IsEnabled(LogLevel.Critical)); // a scope per mesh call otherwise
         Assert.True(loggers.CreateLogger("Orders.Api").IsEnabled(LogLevel.Information)); // the application's own lines are kept
     }
 

@@ -13,7 +13,7 @@ namespace Watt.Embedded.Telemetry.Logging;
 internal sealed class WattLogger(ILogger inner, WattLogScope scope, LogRedaction? redaction, MeshClientLines? meshLines = null) : ILogger
 {
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull =>
-        meshLines?.TrySilence(state) ?? inner.BeginScope(state);
+        (meshLines is not null && inner.IsEnabled(LogLevel.Critical) ? meshLines.TrySilence(state) : null) ?? inner.BeginScope(state);
 
     public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel) && (meshLines is null || !MeshClientLines.Silenced);
 

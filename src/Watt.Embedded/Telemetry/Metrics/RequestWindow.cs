@@ -85,7 +85,8 @@ internal sealed class RequestWindow
 
     /// <summary>
     /// The last <paramref name="seconds"/> complete seconds (the current one left out), oldest first: each second's
-    /// requests, failures and 95th percentile (a second without requests: zeros).
+    /// number on the window's clock (<see cref="CurrentSecond"/>), requests, failures and 95th percentile (a second
+    /// without requests: zeros).
     /// </summary>
     public RequestSecond[] History(int seconds)
     {
@@ -111,11 +112,14 @@ internal sealed class RequestWindow
                 }
             }
 
-            history[i] = new RequestSecond(second - now, count, failed, count == 0 ? 0 : Percentile(buckets, count, 0.95));
+            history[i] = new RequestSecond(second, count, failed, count == 0 ? 0 : Percentile(buckets, count, 0.95));
         }
 
         return history;
     }
+
+    /// <summary>The second the window's clock (a monotonic one) is in.</summary>
+    public long CurrentSecond => Now();
 
     private long Now() => _time.GetTimestamp() / _time.TimestampFrequency;
 
@@ -159,8 +163,8 @@ internal sealed class RequestWindow
     }
 }
 
-/// <summary>One second of a service's requests: how many seconds ago it began (negative), its requests, failures (5xx) and 95th percentile in milliseconds.</summary>
-internal readonly record struct RequestSecond(long Offset, long Requests, long Errors, double P95Milliseconds);
+/// <summary>One second of a service's requests: its number on the window's clock, its requests, failures (5xx) and 95th percentile in milliseconds.</summary>
+internal readonly record struct RequestSecond(long Second, long Requests, long Errors, double P95Milliseconds);
 
 /// <summary>A service's requests over its last <see cref="WindowSeconds"/> seconds (at most a minute).</summary>
 internal sealed record RequestSnapshot(long WindowSeconds, long Requests, long Errors, double RequestsPerSecond, double ErrorRate, double P50Milliseconds, double P95Milliseconds, double P99Milliseconds);
