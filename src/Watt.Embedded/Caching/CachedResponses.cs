@@ -82,9 +82,13 @@ internal static class CachedResponses
             return entry.Header("ETag") is { } etag && EntityTags.AnyMatches(ifNoneMatch.ToString(), etag);
         }
 
-        if (request.Headers.IfModifiedSince is { } since && Freshness.ParseDate(entry.Header("Last-Modified"), entry.ResponseTime) is { } lastModified)
+        // Compared with the stored Last-Modified, else its Date, else when it was received (RFC 9111 §4.3.2).
+        if (request.Headers.IfModifiedSince is { } since)
         {
-            return lastModified <= since;
+            var modified = Freshness.ParseDate(entry.Header("Last-Modified"), entry.ResponseTime)
+                ?? Freshness.ParseDate(entry.Header("Date"), entry.ResponseTime)
+                ?? entry.ResponseTime;
+            return modified <= since;
         }
 
         return false;

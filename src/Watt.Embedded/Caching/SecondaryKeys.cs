@@ -39,7 +39,11 @@ internal static class SecondaryKeys
         return key;
     }
 
-    /// <summary>§4.1: header values normalised (combined, white space around commas removed) for Vary matching.</summary>
+    /// <summary>
+    /// §4.1: header values normalised (combined, white space around commas removed) for Vary matching, and lower-cased for
+    /// the fields whose values are case-insensitive by definition (language ranges, RFC 4647 §2; content codings, RFC
+    /// 9110 §8.4.1), so <c>Accept-Language: eN, De</c> selects what <c>en, de</c> stored.
+    /// </summary>
     internal static string NormalizedHeader(HttpRequestMessage request, string name)
     {
         if (!request.Headers.TryGetValues(name, out var values) && (request.Content is null || !request.Content.Headers.TryGetValues(name, out values)))
@@ -56,6 +60,10 @@ internal static class SecondaryKeys
             }
         }
 
-        return string.Join(",", parts);
+        var normalized = string.Join(",", parts);
+        return IsCaseInsensitive(name) ? normalized.ToLowerInvariant() : normalized;
     }
+
+    private static bool IsCaseInsensitive(string name) =>
+        string.Equals(name, "Accept-Language", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "Accept-Encoding", StringComparison.OrdinalIgnoreCase);
 }

@@ -71,7 +71,7 @@ public sealed class ValidationTests
             ["Watt:Restart:MaxAtempts"] = "2",
             ["Watt:Services:orders:Worker"] = "2",
         });
-        Assert.Contains("Watt:Servics is not a Watt setting: did you mean 'Services'? (known: Concurrency, Health, Logging, Management, Mesh, Metrics, Restart, Services, ThreadPool, Tracing)", message);
+        Assert.Contains("Watt:Servics is not a Watt setting: did you mean 'Services'? (known: Concurrency, Dashboard, Health, Logging, Management, Mesh, Metrics, Restart, Services, ThreadPool, Tracing)", message);
         Assert.Contains("Watt:Restart:MaxAtempts is not a Watt setting", message);
         Assert.Contains("Watt:Services:orders:Worker is not a Watt setting: did you mean 'Workers'?", message);
     }

@@ -197,4 +197,21 @@ public sealed class ValidationTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("v1", await response.Content.ReadAsStringAsync());
     }
+
+    [Theory]
+    [InlineData(-3000, HttpStatusCode.NotModified)] // the stored Date is after the client's copy: unchanged since
+    [InlineData(3000, HttpStatusCode.OK)] // the client's date is older than the stored Date
+    public async Task S4_3_2_If_Modified_Since_is_compared_with_the_stored_Date_when_there_is_no_Last_Modified(int clientAgeSeconds, HttpStatusCode expected)
+    {
+        var date = new DateTimeOffset(2026, 11, 24, 11, 0, 0, TimeSpan.Zero); // an hour before the fixture's clock
+        using var f = new CacheFixture((_, n) => Response($"v{n}", HttpStatusCode.OK, ("Cache-Control", "max-age=10000"), ("Date", date.ToString("r"))));
+        await f.GetAsync(Url);
+        var stored = await f.GetAsync(Url);
+        Assert.Contains("hit", Status(stored));
+
+        var response = await f.GetAsync(Url, r => r.Headers.TryAddWithoutValidation("If-Modified-Since", date.AddSeconds(-clientAgeSeconds).ToString("r")));
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal(1, f.Calls);
+    }
 }

@@ -96,4 +96,27 @@ public sealed class VaryTests
         Assert.Equal("de 3", await f.BodyAsync(Url, With(("Accept-Language", "de"))));
         Assert.Equal(3, f.Calls);
     }
+
+    [Theory]
+    [InlineData("Accept-Language", "en, de", "eN, De")] // language ranges are case-insensitive (RFC 4647 §2)
+    [InlineData("Accept-Encoding", "gzip, br", "GZIP, Br")] // so are content codings (RFC 9110 §8.4.1)
+    public async Task S4_1_values_of_case_insensitive_fields_match_whatever_their_case(string field, string stored, string asked)
+    {
+        using var f = new CacheFixture((r, n) => Response($"v{n}", headers: [("Cache-Control", "max-age=60"), ("Vary", field)]));
+        await f.GetAsync(Url, With((field, stored)));
+
+        var response = await f.GetAsync(Url, With((field, asked)));
+
+        Assert.Equal("v1", await response.Content.ReadAsStringAsync());
+        Assert.Equal(1, f.Calls);
+    }
+
+    [Fact]
+    public async Task S4_1_values_of_other_fields_keep_their_case()
+    {
+        using var f = new CacheFixture((r, n) => Response($"v{n}", headers: [("Cache-Control", "max-age=60"), ("Vary", "X-Tenant")]));
+        await f.GetAsync(Url, With(("X-Tenant", "acme")));
+
+        Assert.Equal("v2", await f.BodyAsync(Url, With(("X-Tenant", "ACME"))));
+    }
 }
