@@ -19,17 +19,19 @@ internal static class DashboardPage
     private const string Policy = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
         "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-    private static readonly FrozenDictionary<string, (string ContentType, string Resource)> Assets = new Dictionary<string, (string, string)>(StringComparer.Ordinal)
-    {
-        ["/"] = ("text/html; charset=utf-8", "index.html"),
-        ["/dashboard.js"] = ("text/javascript; charset=utf-8", "dashboard.js"),
-        ["/dashboard.css"] = ("text/css; charset=utf-8", "dashboard.css"),
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    // Each path of the page, its content type and embedded resource.
+    private static readonly (string Path, string ContentType, string Resource)[] Assets =
+    [
+        ("/", "text/html; charset=utf-8", "index.html"),
+        ("/dashboard.js", "text/javascript; charset=utf-8", "dashboard.js"),
+        ("/dashboard.css", "text/css; charset=utf-8", "dashboard.css"),
+    ];
 
     public static void Configure(IApplicationBuilder branch, WattDashboardOptions options, WattManagementOptions management)
     {
         var policies = branch.ApplicationServices.GetService<IAuthorizationPolicyProvider>();
-        var contents = Assets.ToFrozenDictionary(a => a.Key, a => Load(a.Value.Resource, management.Prefix.TrimEnd('/')), StringComparer.Ordinal);
+        var apiPrefix = management.Prefix.TrimEnd('/');
+        var contents = Assets.ToFrozenDictionary(a => a.Path, a => (a.ContentType, Body: Load(a.Resource, apiPrefix)), StringComparer.Ordinal);
         branch.Use(next => async http =>
         {
             if (await ManagementAccess.AllowAsync(http, management, policies).ConfigureAwait(false))
@@ -55,7 +57,7 @@ internal static class DashboardPage
                 return Task.CompletedTask;
             }
 
-            if (!Assets.TryGetValue(path, out var asset))
+            if (!contents.TryGetValue(path, out var asset))
             {
                 http.Response.StatusCode = StatusCodes.Status404NotFound;
                 return Task.CompletedTask;
@@ -68,9 +70,8 @@ internal static class DashboardPage
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
-            var body = contents[path];
-            http.Response.ContentLength = body.Length;
-            return HttpMethods.IsHead(http.Request.Method) ? Task.CompletedTask : http.Response.Body.WriteAsync(body).AsTask();
+            http.Response.ContentLength = asset.Body.Length;
+            return HttpMethods.IsHead(http.Request.Method) ? Task.CompletedTask : http.Response.Body.WriteAsync(asset.Body).AsTask();
         });
     }
 

@@ -41,9 +41,7 @@ internal static class LogEndpoints
                     return;
                 }
 
-                http.Response.ContentType = "text/event-stream";
-                http.Response.Headers.CacheControl = "no-store";
-                http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
+                using var ended = EventStream.Begin(http, lifetime);
                 await http.Response.WriteAsync(": following " + service + "\n\n", http.RequestAborted).ConfigureAwait(false);
                 await http.Response.Body.FlushAsync(http.RequestAborted).ConfigureAwait(false);
                 if (context.Logs is null)
@@ -51,8 +49,6 @@ internal static class LogEndpoints
                     return;
                 }
 
-                // A stream ends when the client leaves or the host stops (it would hold the host's shutdown otherwise).
-                using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
                 try
                 {
                     await foreach (var line in context.Logs.FollowAsync(service, ended.Token).ConfigureAwait(false))

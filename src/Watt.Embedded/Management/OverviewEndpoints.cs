@@ -20,7 +20,7 @@ internal static class OverviewEndpoints
 
     public static void Map(RouteGroupBuilder api, ManagementContext context)
     {
-        api.MapGet("/overview", () => Results.Json(new OverviewFeed(context, context.CacheStatistics).Next(HistorySeconds), ManagementJson.Options))
+        api.MapGet("/overview", () => Results.Json(new OverviewFeed(context).Next(HistorySeconds), ManagementJson.Options))
             .WithName("GetOverview").WithSummary("Every service and worker, each service's last minute of requests by second, the mesh edges, the HTTP cache.")
             .Produces<OverviewView>();
 
@@ -31,12 +31,7 @@ internal static class OverviewEndpoints
 
     private static async Task StreamAsync(HttpContext http, ManagementContext context, IHostApplicationLifetime lifetime)
     {
-        http.Response.ContentType = "text/event-stream";
-        http.Response.Headers.CacheControl = "no-store";
-        http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
-
-        // Ends when the client leaves or the host stops (it would hold the host's shutdown otherwise).
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        using var ended = EventStream.Begin(http, lifetime);
         var events = Channel.CreateBounded<string>(new BoundedChannelOptions(2048) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         var producers = new List<Task> { TickAsync(context, events.Writer, ended.Token) };
         if (context.Logs is { } logs)
@@ -71,7 +66,7 @@ internal static class OverviewEndpoints
 
     private static async Task TickAsync(ManagementContext context, ChannelWriter<string> events, CancellationToken cancellationToken)
     {
-        var feed = new OverviewFeed(context, context.CacheStatistics);
+        var feed = new OverviewFeed(context);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), context.Time);
         var seconds = HistorySeconds;
         try

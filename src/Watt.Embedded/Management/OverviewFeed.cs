@@ -6,7 +6,7 @@ namespace Watt.Embedded.Management;
 /// Builds one overview after another for one reader (the dashboard's stream): the mesh edges' rates are the calls
 /// between two overviews over the time between them, so each reader keeps its own previous reading.
 /// </summary>
-internal sealed class OverviewFeed(ManagementContext context, CacheStatistics cache)
+internal sealed class OverviewFeed(ManagementContext context)
 {
     private Dictionary<(string Caller, string Callee), MeshEdgeTotals> _previous = [];
     private long _previousAt;
@@ -61,6 +61,7 @@ internal sealed class OverviewFeed(ManagementContext context, CacheStatistics ca
 
         _previous = current;
         _previousAt = timestamp;
+        var cache = context.CacheStatistics;
         var (hits, misses) = (cache.Hits, cache.Misses);
         var ratio = hits + misses == 0 ? 0 : Math.Round(hits / (double)(hits + misses), 4);
         return new OverviewView(at, metrics is not null, services, edges, new CacheOverview(hits, misses, ratio, cache.StoredBytes));

@@ -35,7 +35,7 @@ internal sealed record WorkerView(int Index, string State, DateTimeOffset? Runni
         worker.Services?.GetService(typeof(Kinds.IWattWorkerProcess)) is Kinds.IWattWorkerProcess process ? process.ProcessId : null,
         worker.LastError,
         worker.InFlight,
-        resources is { Count: > 0 } ? resources : null);
+        resources);
 }
 
 /// <summary>A service in detail: its view, its concurrency limit and queue, its dependencies and its health.</summary>

@@ -22,7 +22,7 @@ internal sealed class WattMetrics : IWattMetrics
     private readonly ConcurrentDictionary<string, Gauge> _workerGauges = new(StringComparer.Ordinal);
     private readonly Counter _restarts;
     private readonly ConcurrentDictionary<(string Service, int Worker, string Method, string Route, int Status), RequestSeries> _requestSeries = new();
-    private readonly ConcurrentDictionary<(string Caller, string Callee, int Status), MeshSeries> _meshSeries = new();
+    private readonly ConcurrentDictionary<(string Caller, string Callee, int Status), Histogram.Child> _meshSeries = new();
     private readonly ConcurrentDictionary<(string Service, int Worker, string Name), double> _workerGaugeValues = new();
     private readonly ConcurrentDictionary<(string Service, int Worker), InFlightSeries> _inFlightCounters = new();
     private readonly Counter _rejected;
@@ -111,34 +111,33 @@ internal sealed class WattMetrics : IWattMetrics
 
     public void RecordMeshCall(string caller, string callee, int status, TimeSpan duration)
     {
-        var series = _meshSeries.GetOrAdd((caller, callee, status), static (key, h) => new MeshSeries(h.WithLabels(key.Caller, key.Callee, key.Status.ToString(CultureInfo.InvariantCulture))), _meshDuration);
-        series.Child.Observe(duration.TotalSeconds);
-        Interlocked.Increment(ref series.Calls);
-        Interlocked.Add(ref series.Ticks, duration.Ticks);
+        var series = _meshSeries.GetOrAdd((caller, callee, status), static (key, h) => h.WithLabels(key.Caller, key.Callee, key.Status.ToString(CultureInfo.InvariantCulture)), _meshDuration);
+        series.Observe(duration.TotalSeconds);
     }
 
     /// <summary>
-    /// Every mesh edge this host has seen (caller to callee): its calls, the 5xx among them and their total duration
-    /// since the host started (the dashboard's service map computes rates from two readings).
+    /// Every mesh edge this host has seen (caller to callee): its calls, the 5xx among them and their total duration,
+    /// read from the edge's duration histograms (the dashboard's service map computes rates from two readings). The
+    /// histograms are the process's registry's, so hosts of one process with the same service names add up.
     /// </summary>
     internal IReadOnlyList<MeshEdgeTotals> MeshEdges()
     {
         var edges = new Dictionary<(string, string), MeshEdgeTotals>();
         foreach (var ((caller, callee, status), series) in _meshSeries)
         {
-            var calls = Volatile.Read(ref series.Calls);
-            var ticks = Volatile.Read(ref series.Ticks);
+            var calls = series.Count;
+            var duration = TimeSpan.FromSeconds(series.Sum);
             var errors = status >= 500 ? calls : 0;
             edges[(caller, callee)] = edges.TryGetValue((caller, callee), out var seen)
-                ? seen with { Calls = seen.Calls + calls, Errors = seen.Errors + errors, Duration = seen.Duration + TimeSpan.FromTicks(ticks) }
-                : new MeshEdgeTotals(caller, callee, calls, errors, TimeSpan.FromTicks(ticks));
+                ? seen with { Calls = seen.Calls + calls, Errors = seen.Errors + errors, Duration = seen.Duration + duration }
+                : new MeshEdgeTotals(caller, callee, calls, errors, duration);
         }
 
         return [.. edges.Values.OrderBy(e => e.Caller, StringComparer.Ordinal).ThenBy(e => e.Callee, StringComparer.Ordinal)];
     }
 
-    /// <summary>The gauges a worker's process last reported (<see cref="SetWorkerGauge"/>), by series name.</summary>
-    internal IReadOnlyDictionary<string, double> WorkerGauges(string service, int worker)
+    /// <summary>The gauges a worker's process last reported (<see cref="SetWorkerGauge"/>), by series name; null for none.</summary>
+    internal IReadOnlyDictionary<string, double>? WorkerGauges(string service, int worker)
     {
         Dictionary<string, double>? gauges = null;
         foreach (var ((gaugeService, gaugeWorker, name), value) in _workerGaugeValues)
@@ -149,7 +148,7 @@ internal sealed class WattMetrics : IWattMetrics
             }
         }
 
-        return gauges ?? (IReadOnlyDictionary<string, double>)System.Collections.Immutable.ImmutableDictionary<string, double>.Empty;
+        return gauges;
     }
 
     /// <summary>Sets <c>watt_service_state</c> of a worker: 1 for <paramref name="state"/>, 0 for the other values of its type.</summary>
@@ -205,15 +204,7 @@ internal sealed class WattMetrics : IWattMetrics
 
         public StripedCounter Counter { get; } = new();
     }
-
-    /// <summary>A mesh edge's series for one status, with this host's own totals of it.</summary>
-    private sealed class MeshSeries(Histogram.Child child)
-    {
-        public readonly Histogram.Child Child = child;
-        public long Calls;
-        public long Ticks;
-    }
 }
 
-/// <summary>A mesh edge's totals since the host started: calls from <paramref name="Caller"/> to <paramref name="Callee"/>, the 5xx among them, and their summed duration.</summary>
+/// <summary>A mesh edge's totals: calls from <paramref name="Caller"/> to <paramref name="Callee"/>, the 5xx among them, and their summed duration.</summary>
 internal sealed record MeshEdgeTotals(string Caller, string Callee, long Calls, long Errors, TimeSpan Duration);
