@@ -20,6 +20,12 @@ public static class NodeFixtures
 
     public static string Express => PathOf("express-app");
 
+    /// <summary>The repository's root folder (where Watt.Embedded.sln is).</summary>
+    public static string Repository => Path.GetFullPath(Path.Combine(Root.Value, "..", ".."));
+
+    /// <summary>A team's app outside the repository that takes Watt from packages (tests/fixtures/consumer).</summary>
+    public static string Consumer => Path.Combine(Root.Value, "consumer");
+
     public static string Fastify => PathOf("fastify-app");
 
     public static string Vite => PathOf("vite-app");
