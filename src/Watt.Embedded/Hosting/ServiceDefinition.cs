@@ -15,6 +15,7 @@ internal sealed class ServiceDefinition
     {
         Name = name;
         Factory = factory;
+        AppAssembly = (factory as EntryPointHostFactory)?.Assembly.GetName().Name;
     }
 
     public ServiceDefinition(string name, WattServiceKind kind)
@@ -26,13 +27,13 @@ internal sealed class ServiceDefinition
     public string Name { get; }
 
     /// <summary>Builds every worker of an in-process service; <see langword="null"/> for a service of a <see cref="Kind"/>.</summary>
-    public ServiceHostFactory? Factory { get; }
+    public ServiceHostFactory? Factory { get; private set; }
 
     /// <summary>The kind that fills each worker; <see langword="null"/> for a service declared with lambdas or an app.</summary>
-    public WattServiceKind? Kind { get; }
+    public WattServiceKind? Kind { get; private set; }
 
     /// <summary>The assembly of an application added with <c>AddAspNetCoreApp</c>; <see langword="null"/> otherwise.</summary>
-    public string? AppAssembly => (Factory as EntryPointHostFactory)?.Assembly.GetName().Name;
+    public string? AppAssembly { get; }
 
     public string? Mount { get; set; }
 
@@ -57,6 +58,17 @@ internal sealed class ServiceDefinition
     public List<Action<IServiceCollection>> ConfigureServices { get; } = [];
 
     /// <summary>The keys of the service's section that are not its own configuration: Watt's, and its kind's.</summary>
+    /// <summary>
+    /// Makes this service one of <paramref name="kind"/>, as configuration says (<c>"Kind": "remote"</c>): what code
+    /// declared of its place (mount, host, workers, dependencies, policies) stays, how it is built is the kind's.
+    /// A hosted app keeps its <see cref="AppAssembly"/>, so its controllers stay out of the host's.
+    /// </summary>
+    public void Become(WattServiceKind kind)
+    {
+        Kind = kind;
+        Factory = null;
+    }
+
     public bool IsWattKey(string key)
     {
         if (WattServiceOptions.IsReserved(key))

@@ -13,13 +13,21 @@ internal sealed class ServiceRegistry
     private readonly object _gate = new();
     private bool _configuredKindsDeclared;
 
+    public ServiceRegistry()
+    {
+        // Built in: a service that runs elsewhere ("Kind": "remote", "Address": ...).
+        AddKind(Remote.RemoteServiceKind.KindName, _ => new Remote.RemoteServiceKind());
+    }
+
     /// <summary>The kinds of service that configuration may name (<c>Watt:Services:web:Kind</c>).</summary>
     public IReadOnlyCollection<string> KindNames => _kinds.Keys;
 
     public void AddKind(string kind, Func<string, WattServiceKind> create) => _kinds[kind] = create;
 
     /// <summary>
-    /// Declares, once, the services that configuration alone describes with a known <c>Kind</c>. Called when
+    /// Declares, once, the services that configuration alone describes with a known <c>Kind</c>, and gives a
+    /// service declared in code the kind configuration names for it when that differs (an in-process service
+    /// becomes <c>remote</c> by configuration alone; its mount, workers and dependencies stay). Called when
     /// Watt's options are first read, so configuration added after <c>AddWatt</c> (tests, environment) counts.
     /// </summary>
     public void DeclareConfiguredKinds(IConfiguration configuration)
@@ -35,9 +43,18 @@ internal sealed class ServiceRegistry
             foreach (var section in configuration.GetSection($"{WattOptions.SectionName}:Services").GetChildren())
             {
                 var kind = section[nameof(WattServiceOptions.Kind)];
-                if (kind is not null && Find(section.Key) is null && _kinds.TryGetValue(kind, out var create) && ServiceNames.IsValid(section.Key))
+                if (kind is null || !_kinds.TryGetValue(kind, out var create) || !ServiceNames.IsValid(section.Key))
+                {
+                    continue;
+                }
+
+                if (Find(section.Key) is not { } declared)
                 {
                     Add(new ServiceDefinition(section.Key, create(section.Key)));
+                }
+                else if (!string.Equals(declared.Kind?.Name, kind, StringComparison.OrdinalIgnoreCase))
+                {
+                    declared.Become(create(declared.Name));
                 }
             }
         }

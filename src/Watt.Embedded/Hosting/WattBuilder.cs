@@ -91,6 +91,32 @@ public sealed class WattBuilder
     }
 
     /// <summary>
+    /// Declares a service that runs elsewhere, another Watt host or any HTTP server: calls to
+    /// <c>http://NAME.plt.local</c> and requests to its mount are forwarded over the network to
+    /// <paramref name="address"/>, through service discovery and the standard resilience pipeline (timeouts,
+    /// retries of requests that may be sent twice, circuit breaker; options from
+    /// <c>Watt:Services:NAME:Resilience</c>), with the callers' HTTP cache outside it. Configuration alone does
+    /// the same for a service declared otherwise in code: <c>"Kind": "remote"</c> and <c>"Address"</c>.
+    /// </summary>
+    /// <param name="name">The service name: a DNS label, unique in the host.</param>
+    /// <param name="address">
+    /// An absolute http or https URL (its path prefixes every call's path), or a name that
+    /// Microsoft.Extensions.ServiceDiscovery resolves, such as <c>https+http://search</c> (endpoints from
+    /// configuration <c>Services:search:https</c>). <c>Watt:Services:NAME:Address</c> overrides it.
+    /// </param>
+    /// <returns>A builder to mount the service.</returns>
+    public WattServiceBuilder AddRemote(string name, string address)
+    {
+        ServiceNames.Validate(name, nameof(name));
+        if (!Remote.RemoteAddress.TryParse(address, out _, out var error))
+        {
+            throw new ArgumentException($"The address of remote service '{name}' {error}.", nameof(address));
+        }
+
+        return Add(new ServiceDefinition(name, new Remote.RemoteServiceKind(address)));
+    }
+
+    /// <summary>
     /// Registers a kind of service that configuration can name (<c>"Kind": "next"</c> in
     /// <c>Watt:Services:&lt;name&gt;</c>): for each such section that code did not declare, <paramref name="create"/>
     /// makes the kind of that service (given its name) once the host's configuration is final. Packages such as

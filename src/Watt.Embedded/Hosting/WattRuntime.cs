@@ -259,7 +259,7 @@ internal sealed class WattRuntime : IHostedLifecycleService, IDisposable
                 definition.Name, index, _environment, _configuration, overlay, _loggerFactory, overrides, _hostOptions.Value.ShutdownTimeout, _options.Value.Mesh.Domain.Trim('.'),
                 services =>
                 {
-                    if (definition.AppAssembly is { } own)
+                    if (definition.Kind is null && definition.AppAssembly is { } own)
                     {
                         // A hosted app serves its own controllers only: not the host's, nor another hosted app's.
                         string[] foreign = [_environment.ApplicationName, .. _hostedApps.Where(a => a != own)];
