@@ -58,6 +58,7 @@ public sealed class PackageConsumerTests
             using (var embedded = ZipFile.OpenRead(Path.Combine(feed, $"Watt.Embedded.{version}.nupkg")))
             {
                 Assert.NotNull(embedded.GetEntry("buildTransitive/Watt.Embedded.targets"));
+                Assert.NotNull(embedded.GetEntry("schemas/watt.schema.json"));
             }
 
             using (var stackables = ZipFile.OpenRead(Path.Combine(feed, $"Watt.Stackables.{version}.nupkg")))

@@ -9,7 +9,7 @@ namespace Watt.Embedded.Remote;
 internal static class RemoteAddress
 {
     /// <summary>The configuration key of a remote service's address.</summary>
-    public const string Key = "Address";
+    public const string Key = nameof(RemoteServiceOptions.Address);
 
     /// <summary>Reads <paramref name="value"/>; on failure <paramref name="error"/> says what was expected.</summary>
     public static bool TryParse(string? value, out string address, out string? error)

@@ -28,10 +28,10 @@ internal sealed class RemoteServiceKind(string? declaredAddress = null) : WattSe
     public const string ClientName = "watt-remote";
 
     /// <summary>The section of a remote service's resilience options (<see cref="HttpStandardResilienceOptions"/>).</summary>
-    public const string ResilienceKey = "Resilience";
+    public const string ResilienceKey = nameof(RemoteServiceOptions.Resilience);
 
     /// <inheritdoc />
-    public override IReadOnlyCollection<string> ConfigurationKeys => [RemoteAddress.Key, ResilienceKey];
+    public override IReadOnlyCollection<string> ConfigurationKeys => RemoteServiceOptions.Keys;
 
     /// <inheritdoc />
     public override void Validate(WattKindValidationContext context)
