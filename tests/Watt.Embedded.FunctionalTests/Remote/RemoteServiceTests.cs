@@ -22,7 +22,9 @@ namespace Watt.Embedded.FunctionalTests.Remote;
 public sealed class RemoteServiceTests
 {
     /// <summary>The one declaration both hosts' code makes.</summary>
-    private static void DeclareOrders(WattBuilder watt, Counter served) =>
+    private static void DeclareOrders(WattBuilder watt, Counter served)
+    {
+        var flaky = new Counter();
         watt.AddService("orders", map: app =>
         {
             app.MapGet("/{id:int}", (int id) =>
@@ -38,7 +40,17 @@ public sealed class RemoteServiceTests
                 return $"cached {served.Increment()}";
             });
             app.MapGet("/missing", () => Results.NotFound());
+            // Fails every other call: a retried GET succeeds, a POST (never retried) does not.
+            app.MapGet("/flaky", () => Flaky(served, flaky));
+            app.MapPost("/flaky", () => Flaky(served, flaky));
         }).MountAt("/orders");
+    }
+
+    private static IResult Flaky(Counter served, Counter calls)
+    {
+        served.Increment();
+        return calls.Increment() % 2 == 1 ? Results.StatusCode(503) : Results.Text("steady");
+    }
 
     private static Task<KestrelHost> HostAsync(Counter served, Dictionary<string, string?>? settings = null, SpanCollection? spans = null) =>
         KestrelHost.StartAsync(
@@ -204,6 +216,45 @@ public sealed class RemoteServiceTests
         var builder = WebApplication.CreateBuilder();
         var refused = Assert.Throws<ArgumentException>(() => builder.AddWatt(w => w.AddRemote("search", "search")));
         Assert.Contains("remote service 'search'", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_service_discovery_name_resolves_from_configuration_and_only_requests_that_may_be_sent_twice_are_retried()
+    {
+        var servedA = new Counter();
+        await using var a = await HostAsync(servedA);
+        await using var b = await HostAsync(new Counter(), new()
+        {
+            ["Watt:Services:orders:Kind"] = "remote",
+            ["Watt:Services:orders:Address"] = "https+http://orders-backend/orders",
+            ["Watt:Services:orders:Resilience:Retry:Delay"] = "00:00:00.010",
+            ["Services:orders-backend:http:0"] = a.Address.ToString(),
+        });
+        using var client = MeshClient(b);
+
+        Assert.Equal("{\"id\":8,\"item\":\"item 8\"}", await client.GetStringAsync("http://orders.plt.local/8"));
+        Assert.Equal(1, servedA.Value);
+
+        var retried = await client.GetAsync("http://orders.plt.local/flaky"); // 503, then retried: 200
+        Assert.Equal("steady", await retried.Content.ReadAsStringAsync());
+        Assert.Equal(3, servedA.Value);
+
+        var posted = await client.PostAsync("http://orders.plt.local/flaky", null); // 503, not retried
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, posted.StatusCode);
+        Assert.Equal(4, servedA.Value);
+    }
+
+    [Fact]
+    public async Task An_unknown_resilience_setting_fails_start_up_naming_it()
+    {
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => HostAsync(new Counter(), new()
+        {
+            ["Watt:Services:orders:Kind"] = "remote",
+            ["Watt:Services:orders:Address"] = "http://127.0.0.1:1",
+            ["Watt:Services:orders:Resilience:Retry:MaxRetryAttemps"] = "2",
+        }));
+        Assert.Contains("Watt:Services:orders:Resilience", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxRetryAttemps", error.Message, StringComparison.Ordinal);
     }
 
     private static int ClosedPort()
