@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -29,7 +28,7 @@ public sealed class PackageConsumerTests
             // 1. Pack, outside the repository's own build output.
             foreach (var package in Packages)
             {
-                var (packed, packOutput) = await RunAsync(NodeFixtures.Repository, "dotnet", "pack", Path.Combine("src", package), "-c", "Release", "-o", feed,
+                var (packed, packOutput) = await ProcessRun.RunAsync(NodeFixtures.Repository, "dotnet", "pack", Path.Combine("src", package), "-c", "Release", "-o", feed,
                     "--artifacts-path", Path.Combine(work, "artifacts"), $"-p:VersionSuffix={suffix}", "-nologo");
                 Assert.True(packed == 0, packOutput);
             }
@@ -88,7 +87,7 @@ public sealed class PackageConsumerTests
                 """);
 
             var project = Path.Combine(app, "ConsumerHost", "ConsumerHost.csproj");
-            var (built, buildOutput) = await RunAsync(app, "dotnet", "build", project, "-c", "Release", $"-p:WattVersion={version}", "-nologo");
+            var (built, buildOutput) = await ProcessRun.RunAsync(app, "dotnet", "build", project, "-c", "Release", $"-p:WattVersion={version}", "-nologo");
             Assert.True(built == 0, buildOutput);
             // Watt came from the feed as packages, not from the repository's projects.
             var assets = File.ReadAllText(Path.Combine(app, "ConsumerHost", "obj", "project.assets.json"));
@@ -97,7 +96,7 @@ public sealed class PackageConsumerTests
 
             // 3. Publish: the package's targets apply by themselves (no NETSDK1152, the Node app installed and copied).
             var publish = Path.Combine(work, "out", "publish");
-            var (published, publishOutput) = await RunAsync(app, "dotnet", "publish", project, "-c", "Release", "--no-build", "-o", publish, $"-p:WattVersion={version}", "-nologo");
+            var (published, publishOutput) = await ProcessRun.RunAsync(app, "dotnet", "publish", project, "-c", "Release", "--no-build", "-o", publish, $"-p:WattVersion={version}", "-nologo");
             Assert.True(published == 0, publishOutput);
             Assert.DoesNotContain("NETSDK1152", publishOutput, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(publish, "LegacyApp", "appsettings.json")), "the WattApp's appsettings.json is not in LegacyApp/");
@@ -114,9 +113,9 @@ public sealed class PackageConsumerTests
 
             // 5. The watt tool, installed from the feed, finds the running app and lists its services.
             var tools = Path.Combine(work, "tools");
-            var (installed, installOutput) = await RunAsync(app, "dotnet", "tool", "install", "Watt.Cli", "--tool-path", tools, "--version", version, "--configfile", Path.Combine(app, "nuget.config"));
+            var (installed, installOutput) = await ProcessRun.RunAsync(app, "dotnet", "tool", "install", "Watt.Cli", "--tool-path", tools, "--version", version, "--configfile", Path.Combine(app, "nuget.config"));
             Assert.True(installed == 0, installOutput);
-            var (listed, services) = await RunAsync(app, Path.Combine(tools, "watt"), "services", "--host", host.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var (listed, services) = await ProcessRun.RunAsync(app, Path.Combine(tools, "watt"), "services", "--host", host.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.True(listed == 0, services);
             foreach (var service in new[] { "hello", "legacy", "notify" })
             {
@@ -166,20 +165,5 @@ public sealed class PackageConsumerTests
             Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(to, relative))!);
             File.Copy(file, Path.Combine(to, relative));
         }
-    }
-
-    private static async Task<(int Code, string Output)> RunAsync(string directory, string file, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = directory };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Watt.Tests.Infrastructure;
 
 namespace Watt.Stackables.Tests;
@@ -25,7 +24,7 @@ public sealed class PublishTests
         try
         {
             var project = Path.GetFullPath(Path.Combine(NodeFixtures.Express, "..", "NodeHost", "NodeHost.csproj"));
-            var (code, output) = await RunAsync("dotnet", work, "publish", project, "-c", "Release", "-o", publish, $"-p:WattTestNodeApp={app}", "-nologo");
+            var (code, output) = await ProcessRun.RunAsync(work, "dotnet", "publish", project, "-c", "Release", "-o", publish, $"-p:WattTestNodeApp={app}", "-nologo");
 
             Assert.True(code == 0, output);
             Assert.Contains("Watt.Stackables: npm ci in " + app, output, StringComparison.Ordinal);
@@ -42,21 +41,6 @@ public sealed class PublishTests
         {
             Directory.Delete(work, recursive: true);
         }
-    }
-
-    private static async Task<(int Code, string Output)> RunAsync(string file, string directory, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = directory };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
     }
 }
 
