@@ -57,7 +57,6 @@ internal sealed class ServiceDefinition
     /// <summary>Registrations applied to every worker's container after the service's own.</summary>
     public List<Action<IServiceCollection>> ConfigureServices { get; } = [];
 
-    /// <summary>The keys of the service's section that are not its own configuration: Watt's, and its kind's.</summary>
     /// <summary>
     /// Makes this service one of <paramref name="kind"/>, as configuration says (<c>"Kind": "remote"</c>): what code
     /// declared of its place (mount, host, workers, dependencies, policies) stays, how it is built is the kind's.
@@ -69,6 +68,7 @@ internal sealed class ServiceDefinition
         Factory = null;
     }
 
+    /// <summary>The keys of the service's section that are not its own configuration: Watt's, and its kind's.</summary>
     public bool IsWattKey(string key)
     {
         if (WattServiceOptions.IsReserved(key))
