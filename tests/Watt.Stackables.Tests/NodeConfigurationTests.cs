@@ -30,7 +30,7 @@ public sealed class NodeConfigurationTests
     {
         var error = await StartFailsAsync(new() { ["Watt:Services:web:Kind"] = "rails", ["Watt:Services:web:Path"] = "x" });
 
-        Assert.Contains("Watt:Services:web:Kind 'rails' is not a known kind of service; known kinds: astro, command, express, fastify, nest, next, node, remix, vite.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Watt:Services:web:Kind 'rails' is not a known kind of service; known kinds: astro, command, express, fastify, nest, next, node, remix, remote, vite.", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

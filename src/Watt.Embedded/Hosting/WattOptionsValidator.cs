@@ -78,9 +78,7 @@ internal sealed class WattOptionsValidator(
             ? $"{key}: '{serviceName}' is not a valid service name: use 1 to 63 letters, digits or '-', starting and ending with a letter or digit."
             : service.Kind is null
                 ? $"{key} configures a service that is not declared in code ({Known()}). Declare it with AddWatt(w => w.AddService(\"{serviceName}\", ...)), or give it a 'Kind' once a package that provides kinds (such as Watt.Stackables) is added."
-                : registry.KindNames.Count == 0
-                    ? $"{key}:Kind '{service.Kind}' is not a known kind of service: no kinds are registered. Add the package that provides it (such as Watt.Stackables) and its AddWatt extension."
-                    : $"{key}:Kind '{service.Kind}' is not a known kind of service; known kinds: {string.Join(", ", registry.KindNames.Order(StringComparer.OrdinalIgnoreCase))}.";
+                : $"{key}:Kind '{service.Kind}' is not a known kind of service; known kinds: {string.Join(", ", registry.KindNames.Order(StringComparer.OrdinalIgnoreCase))}. Other kinds come with packages (such as Watt.Stackables: node, express, next, command, ...) and their AddWatt extension.";
 
     /// <summary>
     /// Keys no part knows: the parts' options types say which keys their sections have; in a service's

@@ -107,7 +107,7 @@ public sealed class ValidationTests
         Assert.Contains("Watt:Services:web configures a service that is not declared in code (declared: orders)", message);
 
         message = await StartupError(w => w.AddService("orders"), new() { ["Watt:Services:web:Kind"] = "next" });
-        Assert.Contains("Watt:Services:web:Kind 'next' is not a known kind", message);
+        Assert.Contains("Watt:Services:web:Kind 'next' is not a known kind of service; known kinds: remote. Other kinds come with packages (such as Watt.Stackables", message);
     }
 
     [Fact]
