@@ -19,6 +19,7 @@ using Watt.Embedded.Benchmarks;
 //   --mesh-vs-loopback [R]      MeshVersusLoopbackBenchmarks (apps logging as `dotnet new web` configures them): loopback
 //                               Kestrel and the mesh in alternating blocks; send stdout to /dev/null (the console logger
 //                               writes there), the result is on stderr
+//   --alloc-remote [N]          what RemoteServiceBenchmarks' remote call allocates, by type
 //   --interleave-remote [R]     RemoteServiceBenchmarks: a direct loopback call to host A's mount against the same call as
 //                               host B's mesh call to A's service declared remote, and against B's cache hit
 switch (args.FirstOrDefault())
@@ -47,6 +48,15 @@ switch (args.FirstOrDefault())
         await bench.Setup();
         await Interleave(("direct", bench.Direct), ("remote", bench.Remote), args.ElementAtOrDefault(1), block: 2_000);
         await Interleave(("direct", bench.Direct), ("remote cache hit", bench.RemoteCacheHit), args.ElementAtOrDefault(1), block: 2_000);
+        await bench.Cleanup();
+        return;
+    }
+
+    case "--alloc-remote":
+    {
+        var bench = new RemoteServiceBenchmarks();
+        await bench.Setup();
+        await AllocationsByType(bench.Remote, args.ElementAtOrDefault(1) ?? "20000");
         await bench.Cleanup();
         return;
     }

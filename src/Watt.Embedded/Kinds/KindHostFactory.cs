@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Watt.Embedded.InProcess;
 
 namespace Watt.Embedded.Kinds;
@@ -10,6 +12,8 @@ internal sealed class KindHostFactory(WattServiceKind kind, WattWorkerContext wo
         builder =>
         {
             builder.Services.AddSingleton(worker);
+            // Kinds forward with YARP (to a process, to a remote host): its two lines per request only when asked for.
+            builder.Services.AddSingleton<IConfigureOptions<LoggerFilterOptions>, ForwarderLogFilter>();
             kind.ConfigureWorker(worker, builder);
         },
         app => kind.MapWorker(worker, app));

@@ -64,7 +64,6 @@ internal abstract class ProcessServiceKind<TOptions>(string name, Action<TOption
 
         builder.Services.AddSingleton(plan);
         builder.Services.AddHttpForwarder();
-        builder.Services.AddSingleton<IConfigureOptions<LoggerFilterOptions>, ForwarderLogFilter>();
         builder.Services.AddSingleton<ProcessWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ProcessWorker>());
         builder.Services.AddSingleton<Watt.Embedded.Kinds.IWattWorkerProcess>(sp => sp.GetRequiredService<ProcessWorker>());

@@ -104,6 +104,9 @@ public sealed class RemoteServiceTests
         Assert.Equal("{\"id\":5,\"item\":\"item 5\"}", await b.Client.GetStringAsync("/orders/5"));
         Assert.Equal("remote", b.App.Services.GetRequiredService<Watt.Embedded.Runtime.ServiceRouter>().Find("orders")!.Kind);
 
+        // Forwarding writes no per-request lines of YARP's (only Watt's spans and metrics describe the calls).
+        Assert.DoesNotContain(b.Logs.GetSnapshot(), r => r.Category == "Yarp.ReverseProxy.Forwarder.HttpForwarder" && r.Level < Microsoft.Extensions.Logging.LogLevel.Warning);
+
         // One trace: B's mesh span and A's endpoint share its id.
         var traceOnA = await clientB.GetStringAsync("http://orders.plt.local/trace");
         await Eventually.TrueAsync(() => spansB.Any(s => s.DisplayName == "GET orders" && s.TraceId.ToHexString() == traceOnA), "B's mesh span is in the trace A's endpoint saw", 5000);

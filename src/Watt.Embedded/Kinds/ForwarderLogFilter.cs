@@ -2,12 +2,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Watt.Stackables.Proxy;
+namespace Watt.Embedded.Kinds;
 
 /// <summary>
 /// YARP's forwarder writes two Information records for every request it forwards ("Proxying to ...",
-/// "Received HTTP/1.1 response 200."): request logging that would be on for Node services alone, and on by
-/// default. Node services log requests like every other service, when <c>Watt:Logging:Requests</c> is on;
+/// "Received HTTP/1.1 response 200."): request logging that would be on for kinds' services alone (process and remote services), and on by
+/// default. Those services log requests like every other service, when <c>Watt:Logging:Requests</c> is on;
 /// the forwarder's own records are kept to warnings and errors unless the configuration sets a level for
 /// its category or one above it (<c>Logging:LogLevel:Yarp</c>, also per provider), which then decides.
 /// </summary>
