@@ -41,9 +41,12 @@ internal sealed class SideListener : IAsyncDisposable
     private static async Task<SideListener> BuildAndStartAsync(
         string name, IPAddress address, int port, ILoggerProvider logging, Action<WebApplication> configure, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // The host's URLs (ASPNETCORE_URLS, which `dotnet run` sets from launchSettings.json) are not this listener's.
+        // The web host reads them while the builder is made, so they are emptied there, by the builder's own
+        // arguments (else Kestrel warns at every start that it overrides them with the listener's address).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [$"--{WebHostDefaults.ServerUrlsKey}="] });
         builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection([new(WebHostDefaults.ServerUrlsKey, string.Empty)]); // the host's URLS (ASPNETCORE_URLS) are not this listener's
+        builder.Configuration.AddInMemoryCollection([new(WebHostDefaults.ServerUrlsKey, string.Empty)]);
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logging);
 

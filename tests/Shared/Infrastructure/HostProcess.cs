@@ -38,7 +38,10 @@ public sealed partial class HostProcess : IDisposable
     public static HostProcess Start(string dll, params string[] arguments) => StartIn(Path.GetDirectoryName(dll)!, dll, arguments);
 
     /// <summary>Starts a host whose content root (and working directory) is <paramref name="directory"/>, as <c>dotnet run</c> in its project folder has it.</summary>
-    public static HostProcess StartIn(string directory, string dll, params string[] arguments)
+    public static HostProcess StartIn(string directory, string dll, params string[] arguments) => StartIn(directory, new Dictionary<string, string>(), dll, arguments);
+
+    /// <summary>As <see cref="StartIn(string, string, string[])"/>, with more environment variables.</summary>
+    public static HostProcess StartIn(string directory, IReadOnlyDictionary<string, string> environment, string dll, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = directory };
         foreach (var argument in (string[])[dll, "--urls=http://127.0.0.1:0", "--Watt:Metrics:Enabled=false", .. arguments])
@@ -47,6 +50,11 @@ public sealed partial class HostProcess : IDisposable
         }
 
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         return new HostProcess(Process.Start(info)!);
     }
 

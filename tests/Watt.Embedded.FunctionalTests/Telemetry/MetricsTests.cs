@@ -17,6 +17,22 @@ namespace Watt.Embedded.FunctionalTests.Telemetry;
 public sealed class MetricsTests
 {
     [Fact]
+    public async Task The_metrics_listener_takes_none_of_the_hosts_urls_from_the_environment_and_warns_of_nothing()
+    {
+        // `dotnet run` sets ASPNETCORE_URLS from launchSettings.json: the host's addresses, not the metrics listener's.
+        using var host = HostProcess.StartIn(
+            Path.GetDirectoryName(HostProcess.NodeHostDll)!,
+            new Dictionary<string, string> { ["ASPNETCORE_URLS"] = "http://localhost:5999" },
+            HostProcess.NodeHostDll,
+            "--Watt:Metrics:Enabled=true", "--Watt:Metrics:Port=0");
+        await host.AddressAsync();
+        await Eventually.TrueAsync(() => host.Output.Contains("Watt metrics are served at http://127.0.0.1:", StringComparison.Ordinal), "the metrics listener starts", 30000, () => host.Output);
+
+        Assert.DoesNotContain("Overriding address", host.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("5999", host.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Requests_in_flight_are_counted_while_they_run_and_counts_follow_every_request()
     {
         var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
