@@ -248,6 +248,44 @@ public sealed class RemoteServiceTests
     }
 
     [Fact]
+    public async Task An_endpoint_provider_added_to_the_service_resolves_its_address_as_the_DNS_SRV_one_would()
+    {
+        // Microsoft.Extensions.ServiceDiscovery.Dns registers such a provider (AddDnsSrvServiceEndpointProvider); that
+        // package is not served here, so a provider of the test's own stands in for it, added the way the guide says.
+        var servedA = new Counter();
+        await using var a = await HostAsync(servedA);
+        var endpoint = new IPEndPoint(IPAddress.Loopback, a.Address.Port);
+        await using var b = await KestrelHost.StartAsync(
+            builder =>
+            {
+                builder.Services.ConfigureWattService("orders", s => s.AddSingleton<Microsoft.Extensions.ServiceDiscovery.IServiceEndpointProviderFactory>(new FixedEndpoints("orders-backend", endpoint)));
+                builder.AddWatt(w => w.AddRemote("orders", "http://orders-backend/orders"));
+            },
+            app => app.UseWatt());
+
+        using var client = MeshClient(b);
+        Assert.Equal("{\"id\":4,\"item\":\"item 4\"}", await client.GetStringAsync("http://orders.plt.local/4"));
+        Assert.Equal(1, servedA.Value);
+    }
+
+    private sealed class FixedEndpoints(string name, EndPoint endpoint) : Microsoft.Extensions.ServiceDiscovery.IServiceEndpointProviderFactory, Microsoft.Extensions.ServiceDiscovery.IServiceEndpointProvider
+    {
+        public bool TryCreateProvider(Microsoft.Extensions.ServiceDiscovery.ServiceEndpointQuery query, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Microsoft.Extensions.ServiceDiscovery.IServiceEndpointProvider? provider)
+        {
+            provider = query.ServiceName == name ? this : null;
+            return provider is not null;
+        }
+
+        public ValueTask PopulateAsync(Microsoft.Extensions.ServiceDiscovery.IServiceEndpointBuilder endpoints, CancellationToken cancellationToken)
+        {
+            endpoints.Endpoints.Add(Microsoft.Extensions.ServiceDiscovery.ServiceEndpoint.Create(endpoint));
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    [Fact]
     public async Task An_unknown_resilience_setting_fails_start_up_naming_it()
     {
         var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => HostAsync(new Counter(), new()
