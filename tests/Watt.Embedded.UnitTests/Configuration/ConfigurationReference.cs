@@ -67,7 +67,9 @@ internal static partial class ConfigurationReference
         service["description"] = "One service: where it is mounted, how many workers, its kind and its kind's settings. Other keys are the service's own configuration.";
         service["additionalProperties"] = true;
         var properties = (JsonObject)service["properties"]!;
-        foreach (var (kinds, optionsType) in KindOptions())
+        var kindOptions = KindOptions().ToList();
+        properties[nameof(WattServiceOptions.Kind)]!["examples"] = new JsonArray([.. kindOptions.SelectMany(k => k.Kinds).Order(StringComparer.Ordinal).Select(k => JsonValue.Create(k))]);
+        foreach (var (kinds, optionsType) in kindOptions)
         {
             var kindSchema = ObjectSchema(optionsType, Activator.CreateInstance(optionsType, nonPublic: true), prefix, docs, rows, kinds);
             foreach (var (name, property) in ((JsonObject)kindSchema["properties"]!).ToList())
