@@ -40,6 +40,16 @@ public sealed class RemoteServiceTests
                 return $"cached {served.Increment()}";
             });
             app.MapGet("/missing", () => Results.NotFound());
+            app.MapGet("/stream", async (HttpResponse response, CancellationToken aborted) =>
+            {
+                response.ContentType = "text/event-stream";
+                for (var i = 1; i <= 3; i++)
+                {
+                    await response.WriteAsync($"data: {i}\n\n", aborted);
+                    await response.Body.FlushAsync(aborted);
+                    await Task.Delay(700, aborted);
+                }
+            });
             // Fails every other call: a retried GET succeeds, a POST (never retried) does not.
             app.MapGet("/flaky", () => Flaky(served, flaky));
             app.MapPost("/flaky", () => Flaky(served, flaky));
@@ -283,6 +293,28 @@ public sealed class RemoteServiceTests
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_response_streams_through_the_remote_front_event_by_event_longer_than_its_attempt_timeout()
+    {
+        await using var a = await HostAsync(new Counter());
+        await using var b = await HostAsync(new Counter(), new()
+        {
+            ["Watt:Services:orders:Kind"] = "remote",
+            ["Watt:Services:orders:Address"] = new Uri(a.Address, "/orders").ToString(),
+            ["Watt:Services:orders:Resilience:AttemptTimeout:Timeout"] = "00:00:01",
+            ["Watt:Services:orders:Resilience:TotalRequestTimeout:Timeout"] = "00:00:01.5",
+            ["Watt:Services:orders:Resilience:CircuitBreaker:SamplingDuration"] = "00:00:02",
+        });
+
+        using var response = await b.Client.GetAsync("/orders/stream", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var first = Stopwatch.StartNew();
+        Assert.Equal("data: 1", await reader.ReadLineAsync());
+        Assert.True(first.Elapsed < TimeSpan.FromMilliseconds(1400), $"the first event came after {first.Elapsed}, with the whole stream (2.1 s): the response was buffered");
+        var rest = await reader.ReadToEndAsync(); // about 2.1 s in all: longer than both timeouts, which bound the wait for the headers
+        Assert.Contains("data: 3", rest, StringComparison.Ordinal);
     }
 
     [Fact]
