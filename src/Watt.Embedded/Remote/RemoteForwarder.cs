@@ -21,11 +21,15 @@ internal sealed class RemoteForwarder(string service, string address, TimeSpan b
 {
     private static readonly ForwarderRequestConfig Config = new() { ActivityTimeout = TimeSpan.FromMinutes(2) };
 
+    // The mount is stripped and sent as X-Forwarded-Prefix; X-Forwarded-For and the rest say what this host saw,
+    // never what the client sent (the remote host may trust this one as its proxy).
+    private static readonly Kinds.WattForwardingTransformer Transformer = new(keepBasePath: false);
+
     public async Task ForwardAsync(HttpContext context)
     {
         // A handler of the client factory per request, so its handler lifetime (connection renewal) holds.
         using var invoker = new HttpMessageInvoker(handlers.CreateHandler(RemoteServiceKind.ClientName), disposeHandler: false);
-        var error = await forwarder.SendAsync(context, address, invoker, Config, HttpTransformer.Default).ConfigureAwait(false);
+        var error = await forwarder.SendAsync(context, address, invoker, Config, Transformer).ConfigureAwait(false);
         if (error == ForwarderError.None || context.RequestAborted.IsCancellationRequested)
         {
             return;

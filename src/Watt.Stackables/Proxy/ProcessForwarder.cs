@@ -25,7 +25,7 @@ internal static class ProcessForwarder
     {
         var forwarder = app.Services.GetRequiredService<IHttpForwarder>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Watt.Stackables");
-        var transformer = new BasePathTransformer(keepBasePath);
+        var transformer = new Watt.Embedded.Kinds.WattForwardingTransformer(keepBasePath);
         var config = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromMinutes(2) };
         var client = new HttpMessageInvoker(new SocketsHttpHandler
         {

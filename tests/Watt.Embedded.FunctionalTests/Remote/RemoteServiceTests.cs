@@ -40,6 +40,8 @@ public sealed class RemoteServiceTests
                 return $"cached {served.Increment()}";
             });
             app.MapGet("/missing", () => Results.NotFound());
+            app.MapGet("/raw/{**rest}", (HttpContext context) => context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget);
+            app.MapGet("/forwarded", (HttpRequest request) => $"for={request.Headers["X-Forwarded-For"]} prefix={request.Headers["X-Forwarded-Prefix"]} forwarded={request.Headers["Forwarded"]}");
             app.MapGet("/stream", async (HttpResponse response, CancellationToken aborted) =>
             {
                 response.ContentType = "text/event-stream";
@@ -315,6 +317,29 @@ public sealed class RemoteServiceTests
         Assert.True(first.Elapsed < TimeSpan.FromMilliseconds(1400), $"the first event came after {first.Elapsed}, with the whole stream (2.1 s): the response was buffered");
         var rest = await reader.ReadToEndAsync(); // about 2.1 s in all: longer than both timeouts, which bound the wait for the headers
         Assert.Contains("data: 3", rest, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_remote_host_learns_who_called_from_what_this_host_saw_never_from_what_the_client_claimed()
+    {
+        await using var a = await HostAsync(new Counter());
+        await using var b = await HostAsync(new Counter(), new()
+        {
+            ["Watt:Services:orders:Kind"] = "remote",
+            ["Watt:Services:orders:Address"] = new Uri(a.Address, "/orders").ToString(),
+        });
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/orders/forwarded");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", "6.6.6.6");
+        request.Headers.TryAddWithoutValidation("Forwarded", "for=6.6.6.6");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Prefix", "/admin");
+        var seen = await (await b.Client.SendAsync(request)).Content.ReadAsStringAsync();
+
+        // A may trust B as its proxy (ForwardedHeaders with B as a known proxy): what B passes on is B's own view.
+        Assert.Equal("for=127.0.0.1 prefix=/orders forwarded=", seen);
+
+        // The path as the client encoded it: an encoded slash stays %2F (not %252F, nor a slash).
+        Assert.Equal("/orders/raw/a%2Fb?q=a%26b", await b.Client.GetStringAsync("/orders/raw/a%2Fb?q=a%26b"));
     }
 
     [Fact]

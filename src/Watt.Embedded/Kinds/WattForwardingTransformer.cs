@@ -1,18 +1,21 @@
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Forwarder;
 
-namespace Watt.Stackables.Proxy;
+namespace Watt.Embedded.Kinds;
 
 /// <summary>
-/// YARP's default request transform plus what a Node server behind a mount needs: the mount prefix either
+/// The request transform of a kind's front that forwards with YARP (a supervised process, a remote host): YARP's
+/// default transform plus what a server behind a mount needs: the mount prefix either
 /// kept on the path (frameworks that serve under their base path) or stripped and sent as
 /// <c>X-Forwarded-Prefix</c>; the caller's host, scheme, port and address as <c>X-Forwarded-*</c> and <c>X-Real-IP</c>,
 /// from what the host saw (after ASP.NET Core's forwarded-headers middleware, when the host trusts a proxy), never
 /// what the client sent, and no <c>Forwarded</c> from outside; the worker's own address as <c>Host</c> (dev servers
 /// check it); the path as the client encoded it (an encoded slash stays <c>%2F</c>, not <c>%252F</c>).
 /// </summary>
-internal sealed class BasePathTransformer(bool keepBasePath) : HttpTransformer
+/// <param name="keepBasePath">Whether the mount prefix stays on the forwarded path (else it is stripped and sent as <c>X-Forwarded-Prefix</c>).</param>
+public sealed class WattForwardingTransformer(bool keepBasePath) : HttpTransformer
 {
+    /// <inheritdoc />
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
