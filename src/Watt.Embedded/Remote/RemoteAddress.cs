@@ -23,13 +23,13 @@ internal static class RemoteAddress
 
         if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) || !IsHttpScheme(uri.Scheme) || uri.Host.Length == 0)
         {
-            error = $"must be an absolute http or https URL (such as 'http://10.0.0.5:8080') or a service discovery name (such as 'https+http://search'); was '{value}'";
+            error = $"must be an absolute http or https URL (such as 'http://10.0.0.5:8080') or a service discovery name (such as 'https+http://search'); was {Shown(value)}";
             return false;
         }
 
         if (uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
         {
-            error = $"must have no query, fragment or user information (credentials belong in a handler, not in configuration); was '{value}'";
+            error = $"must have no query, fragment or user information (credentials belong in a handler, not in configuration); was '{uri.Scheme}://{uri.Authority}{uri.AbsolutePath}' with {(uri.UserInfo.Length > 0 ? "user information" : uri.Query.Length > 0 ? "a query" : "a fragment")} (not shown)";
             return false;
         }
 
@@ -37,6 +37,10 @@ internal static class RemoteAddress
         error = null;
         return true;
     }
+
+    // A value that may hold credentials (user information, a query) is not repeated in an error, which reaches logs.
+    private static string Shown(string value) =>
+        value.Contains('@', StringComparison.Ordinal) || value.Contains('?', StringComparison.Ordinal) ? "a value not shown here (it may hold credentials)" : $"'{value}'";
 
     // http, https, or service discovery's preference lists such as https+http.
     private static bool IsHttpScheme(string scheme)

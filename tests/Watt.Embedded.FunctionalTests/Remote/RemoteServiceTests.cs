@@ -207,6 +207,8 @@ public sealed class RemoteServiceTests
     [InlineData(null, "Watt:Services:orders:Address is required")]
     [InlineData("ftp://a.example", "Watt:Services:orders:Address must be an absolute http or https URL")]
     [InlineData("http://a.example/?key=secret", "Watt:Services:orders:Address must have no query")]
+    [InlineData("http://user:secret@a.example/orders", "Watt:Services:orders:Address must have no query, fragment or user information (credentials belong in a handler, not in configuration); was 'http://a.example/orders' with user information (not shown)")]
+    [InlineData("http//user:secret@a.example", "Watt:Services:orders:Address must be an absolute http or https URL")]
     public async Task A_remote_without_a_usable_address_fails_start_up_naming_the_key(string? address, string expected)
     {
         var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => HostAsync(new Counter(), new()
@@ -215,6 +217,7 @@ public sealed class RemoteServiceTests
             ["Watt:Services:orders:Address"] = address,
         }));
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal); // a credential in the address is not repeated
     }
 
     [Fact]
