@@ -36,22 +36,18 @@ internal sealed class RemoteServiceKind(string? declaredAddress = null) : WattSe
     /// <inheritdoc />
     public override void Validate(WattKindValidationContext context)
     {
-        if (!RemoteAddress.TryParse(context.Configuration[RemoteAddress.Key] ?? declaredAddress, out _, out var error))
+        try
         {
-            context.AddError($"{context.KeyOf(RemoteAddress.Key)} {error}.");
+            Read(context.Configuration);
+        }
+        catch (InvalidOperationException ex)
+        {
+            context.AddError($"{context.KeyOf(ResilienceKey)} is not valid for Microsoft.Extensions.Http.Resilience's standard pipeline: {ex.Message}");
         }
 
-        var resilience = context.Configuration.GetSection(ResilienceKey);
-        if (resilience.Exists())
+        if (!RemoteAddress.TryParse(AddressIn(context.Configuration), out _, out var error))
         {
-            try
-            {
-                resilience.Bind(new HttpStandardResilienceOptions(), o => o.ErrorOnUnknownConfiguration = true);
-            }
-            catch (InvalidOperationException ex)
-            {
-                context.AddError($"{resilience.Path} is not valid for Microsoft.Extensions.Http.Resilience's standard pipeline: {ex.Message}");
-            }
+            context.AddError($"{context.KeyOf(RemoteAddress.Key)} {error}.");
         }
     }
 
@@ -84,20 +80,30 @@ internal sealed class RemoteServiceKind(string? declaredAddress = null) : WattSe
     /// <inheritdoc />
     public override void MapWorker(WattWorkerContext worker, WebApplication app)
     {
-        if (!RemoteAddress.TryParse(worker.Configuration[RemoteAddress.Key] ?? declaredAddress, out var address, out var error))
+        var options = Read(worker.Configuration); // validated at the host's start
+        if (!RemoteAddress.TryParse(options.Address, out var address, out var error))
         {
             throw new InvalidOperationException($"{worker.Configuration.Path}:{RemoteAddress.Key} {error}.");
         }
 
-        var resilience = new HttpStandardResilienceOptions();
-        worker.Configuration.GetSection(ResilienceKey).Bind(resilience);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Watt.Embedded.Remote");
         if (worker.Worker == 0)
         {
             RemoteLog.Forwarding(logger, worker.Service, address);
         }
 
-        var forwarder = new RemoteForwarder(worker.Service, address, resilience.CircuitBreaker.BreakDuration, app.Services.GetRequiredService<IHttpForwarder>(), app.Services.GetRequiredService<IHttpMessageHandlerFactory>(), logger);
+        var forwarder = new RemoteForwarder(worker.Service, address, options.Resilience.CircuitBreaker.BreakDuration, app.Services.GetRequiredService<IHttpForwarder>(), app.Services.GetRequiredService<IHttpMessageHandlerFactory>(), logger);
         app.Run(forwarder.ForwardAsync);
+    }
+
+    private string? AddressIn(IConfiguration section) => section[RemoteAddress.Key] ?? declaredAddress;
+
+    // The service's section as this kind reads it: the address (configuration's over the one given in code) and the
+    // resilience options, whose unknown keys are errors.
+    private RemoteServiceOptions Read(IConfiguration section)
+    {
+        var options = new RemoteServiceOptions { Address = AddressIn(section) };
+        section.GetSection(ResilienceKey).Bind(options.Resilience, o => o.ErrorOnUnknownConfiguration = true);
+        return options;
     }
 }

@@ -15,16 +15,7 @@ namespace Watt.Embedded.FunctionalTests.Caching;
 /// </summary>
 public sealed class SharedCacheHostsTests(RedisServer redis) : IClassFixture<RedisServer>
 {
-    private sealed class Counter
-    {
-        private int _value;
-
-        public int Value => Volatile.Read(ref _value);
-
-        public int Increment() => Interlocked.Increment(ref _value);
-    }
-
-    private Task<KestrelHost> HostAsync(string name, Counter served, string prefix) => KestrelHost.StartAsync(
+    private Task<KestrelHost> HostAsync(string name, CallCounter served, string prefix) => KestrelHost.StartAsync(
         b =>
         {
             b.Services.AddWattRedisHttpCacheStore(redis.Configuration, prefix);
@@ -42,8 +33,8 @@ public sealed class SharedCacheHostsTests(RedisServer redis) : IClassFixture<Red
     public async Task A_response_stored_by_one_host_is_a_hit_on_the_other_and_a_tag_invalidated_on_one_is_gone_from_the_other_within_a_second()
     {
         var prefix = $"hosts-{Guid.NewGuid():N}:";
-        var servedA = new Counter();
-        var servedB = new Counter();
+        var servedA = new CallCounter();
+        var servedB = new CallCounter();
         await using var a = await HostAsync("A", servedA, prefix);
         await using var b = await HostAsync("B", servedB, prefix);
         using var meshA = a.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient();

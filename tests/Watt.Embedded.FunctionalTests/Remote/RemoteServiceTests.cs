@@ -22,9 +22,9 @@ namespace Watt.Embedded.FunctionalTests.Remote;
 public sealed class RemoteServiceTests
 {
     /// <summary>The one declaration both hosts' code makes.</summary>
-    private static void DeclareOrders(WattBuilder watt, Counter served)
+    private static void DeclareOrders(WattBuilder watt, CallCounter served)
     {
-        var flaky = new Counter();
+        var flaky = new CallCounter();
         watt.AddService("orders", map: app =>
         {
             app.MapGet("/{id:int}", (int id) =>
@@ -58,13 +58,13 @@ public sealed class RemoteServiceTests
         }).MountAt("/orders");
     }
 
-    private static IResult Flaky(Counter served, Counter calls)
+    private static IResult Flaky(CallCounter served, CallCounter calls)
     {
         served.Increment();
         return calls.Increment() % 2 == 1 ? Results.StatusCode(503) : Results.Text("steady");
     }
 
-    private static Task<KestrelHost> HostAsync(Counter served, Dictionary<string, string?>? settings = null, SpanCollection? spans = null) =>
+    private static Task<KestrelHost> HostAsync(CallCounter served, Dictionary<string, string?>? settings = null, SpanCollection? spans = null) =>
         KestrelHost.StartAsync(
             b =>
             {
@@ -83,8 +83,8 @@ public sealed class RemoteServiceTests
     [Fact]
     public async Task A_service_declared_in_process_becomes_remote_by_configuration_and_answers_the_same_calls_alike()
     {
-        var servedA = new Counter();
-        var servedB = new Counter();
+        var servedA = new CallCounter();
+        var servedB = new CallCounter();
         await using var a = await HostAsync(servedA);
         var spansB = new SpanCollection();
         await using var b = await HostAsync(servedB, new()
@@ -128,7 +128,7 @@ public sealed class RemoteServiceTests
     public async Task An_unreachable_remote_answers_a_problem_naming_the_service_and_its_circuit_breaker_opens()
     {
         var closed = ClosedPort();
-        await using var b = await HostAsync(new Counter(), new()
+        await using var b = await HostAsync(new CallCounter(), new()
         {
             ["Watt:Services:orders:Kind"] = "remote",
             ["Watt:Services:orders:Address"] = $"http://127.0.0.1:{closed}",
@@ -172,9 +172,9 @@ public sealed class RemoteServiceTests
     [Fact]
     public async Task The_callers_cache_sits_outside_the_resilience_pipeline_a_hit_calls_nothing_and_stale_if_error_answers_while_the_breaker_is_open()
     {
-        var servedA = new Counter();
+        var servedA = new CallCounter();
         var a = await HostAsync(servedA);
-        await using var b = await HostAsync(new Counter(), new()
+        await using var b = await HostAsync(new CallCounter(), new()
         {
             ["Watt:Services:orders:Kind"] = "remote",
             ["Watt:Services:orders:Address"] = new Uri(a.Address, "/orders").ToString(),
@@ -211,7 +211,7 @@ public sealed class RemoteServiceTests
     [InlineData("http//user:secret@a.example", "Watt:Services:orders:Address must be an absolute http or https URL")]
     public async Task A_remote_without_a_usable_address_fails_start_up_naming_the_key(string? address, string expected)
     {
-        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => HostAsync(new Counter(), new()
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => HostAsync(new CallCounter(), new()
         {
             ["Watt:Services:orders:Kind"] = "remote",
             ["Watt:Services:orders:Address"] = address,
@@ -223,7 +223,7 @@ public sealed class RemoteServiceTests
     [Fact]
     public async Task AddRemote_in_code_forwards_and_refuses_an_address_that_is_not_http()
     {
-        var servedA = new Counter();
+        var servedA = new CallCounter();
         await using var a = await HostAsync(servedA);
         await using var b = await KestrelHost.StartAsync(
             builder => builder.AddWatt(w => w.AddRemote("orders", new Uri(a.Address, "/orders/").ToString()).MountAt("/shop")),
@@ -239,9 +239,9 @@ public sealed class RemoteServiceTests
     [Fact]
     public async Task A_service_discovery_name_resolves_from_configuration_and_only_requests_that_may_be_sent_twice_are_retried()
     {
-        var servedA = new Counter();
+        var servedA = new CallCounter();
         await using var a = await HostAsync(servedA);
-        await using var b = await HostAsync(new Counter(), new()
+        await using var b = await HostAsync(new CallCounter(), new()
         {
             ["Watt:Services:orders:Kind"] = "remote",
             ["Watt:Services:orders:Address"] = "https+http://orders-backend/orders",
@@ -267,7 +267,7 @@ public sealed class RemoteServiceTests
     {
         // Microsoft.Extensions.ServiceDiscovery.Dns registers such a provider (AddDnsSrvServiceEndpointProvider); that
         // package is not served here, so a provider of the test's own stands in for it, added the way the guide says.
-        var servedA = new Counter();
+        var servedA = new CallCounter();
         await using var a = await HostAsync(servedA);
         var endpoint = new IPEndPoint(IPAddress.Loopback, a.Address.Port);
         await using var b = await KestrelHost.StartAsync(
@@ -303,8 +303,8 @@ public sealed class RemoteServiceTests
     [Fact]
     public async Task A_response_streams_through_the_remote_front_event_by_event_longer_than_its_attempt_timeout()
     {
-        await using var a = await HostAsync(new Counter());
-        await using var b = await HostAsync(new Counter(), new()
+        await using var a = await HostAsync(new CallCounter());
+        await using var b = await HostAsync(new CallCounter(), new()
         {
             ["Watt:Services:orders:Kind"] = "remote",
             ["Watt:Services:orders:Address"] = new Uri(a.Address, "/orders").ToString(),
@@ -325,8 +325,8 @@ public sealed class RemoteServiceTests
     [Fact]
     public async Task The_remote_host_learns_who_called_from_what_this_host_saw_never_from_what_the_client_claimed()
     {
-        await using var a = await HostAsync(new Counter());
-        await using var b = await HostAsync(new Counter(), new()
+        await using var a = await HostAsync(new CallCounter());
+        await using var b = await HostAsync(new CallCounter(), new()
         {
             ["Watt:Services:orders:Kind"] = "remote",
             ["Watt:Services:orders:Address"] = new Uri(a.Address, "/orders").ToString(),
@@ -348,7 +348,7 @@ public sealed class RemoteServiceTests
     [Fact]
     public async Task An_unknown_resilience_setting_fails_start_up_naming_it()
     {
-        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => HostAsync(new Counter(), new()
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => HostAsync(new CallCounter(), new()
         {
             ["Watt:Services:orders:Kind"] = "remote",
             ["Watt:Services:orders:Address"] = "http://127.0.0.1:1",
@@ -363,14 +363,5 @@ public sealed class RemoteServiceTests
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return ((IPEndPoint)socket.LocalEndPoint!).Port; // not listening: connections are refused
-    }
-
-    private sealed class Counter
-    {
-        private int _value;
-
-        public int Value => Volatile.Read(ref _value);
-
-        public int Increment() => Interlocked.Increment(ref _value);
     }
 }

@@ -32,7 +32,12 @@ internal static partial class ConfigurationReference
 
     public sealed record Row(string Key, string Type, string Default, string Meaning, IReadOnlyList<string> Kinds);
 
-    public static (string Schema, string Markdown) Generate()
+    private static readonly Lazy<(string Schema, string Markdown)> Generated = new(Make);
+
+    /// <summary>The schema and the reference, made once per test run (every test that reads them shares it).</summary>
+    public static (string Schema, string Markdown) Generate() => Generated.Value;
+
+    private static (string Schema, string Markdown) Make()
     {
         var docs = new Documentation(typeof(WattOptions).Assembly, typeof(NodeServiceOptions).Assembly);
         var rows = new List<Row>();
